@@ -1,0 +1,36 @@
+# Two commands do all set-up:  `make run` (the app)  and  `make test` (the whole test suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: run test test-slow lint bench package clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# The app needs only the base dependencies (no torch).
+$(VENV)/.app-installed: $(BIN)/python pyproject.toml
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install --quiet -c constraints.txt -e '.[dev,train]'
+	touch $@ $(VENV)/.app-installed
+
+run: $(VENV)/.app-installed
+	$(BIN)/trm-puzzles
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" -q
+
+test-slow: $(VENV)/.dev-installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m slow -q
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -1,0 +1,64 @@
+"""Token codecs: the one mapping between puzzles and model tokens.
+
+Training encodes its data with these codecs and the app encodes what a person typed with the same
+ones, so what the model was trained on and what it is fed can never drift apart. A model's sidecar
+names its codec (`TokenCodec.name`); `codec_for(name)` finds it again.
+
+Token 0 is PAD everywhere; a label of 0 is ignored by the loss.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+PAD_ID = 0
+
+
+@runtime_checkable
+class TokenCodec(Protocol):
+    """Maps a kind's raw grids to int64 token sequences and back."""
+
+    name: str  # stable identifier stored in model sidecars, e.g. "sudoku-digits-v1"
+    kind: str  # "sudoku" | "maze" | "arc"
+    vocab_size: int
+    seq_len: int
+    pad_id: int
+
+    def encode_puzzle(self, grid: Any) -> np.ndarray:
+        """Input tokens (L,) or (B, L), int64."""
+        ...
+
+    def encode_answer(self, grid: Any) -> np.ndarray:
+        """Label tokens (L,) or (B, L), int64; PAD (0) where nothing is supervised."""
+        ...
+
+    def decode_answer(self, tokens: np.ndarray) -> Any:
+        """The raw grid that predicted tokens (L,) or (B, L) stand for."""
+        ...
+
+
+_REGISTRY: dict[str, TokenCodec] = {}
+
+
+def register_codec(codec: TokenCodec) -> TokenCodec:
+    """Make `codec` findable by its name; returns it so modules can register at definition."""
+    existing = _REGISTRY.get(codec.name)
+    if existing is not None and existing is not codec:
+        raise ValueError(f"two different codecs are named {codec.name!r}")
+    _REGISTRY[codec.name] = codec
+    return codec
+
+
+def codec_for(name: str) -> TokenCodec:
+    """The codec called `name`; ValueError naming the known ones if there is none."""
+    # The kinds register themselves on import; import them here so a caller holding only a
+    # name (from a sidecar) does not need to know which module defines it.
+    from solver import arc, maze, sudoku  # noqa: F401
+
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise ValueError(f"unknown token codec {name!r} (known: {known})") from None
