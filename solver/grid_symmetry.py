@@ -57,7 +57,7 @@ def dihedral(grid: np.ndarray, k: int) -> np.ndarray:
     if k >= 4:
         grid = np.swapaxes(grid, -1, -2)
     # A view would alias the caller's array; return an independent, contiguous copy.
-    return np.ascontiguousarray(np.rot90(grid, k % 4, axes=(-2, -1)))
+    return np.rot90(grid, k % 4, axes=(-2, -1)).copy()
 
 
 def inverse_dihedral_index(k: int) -> int:
