@@ -109,10 +109,11 @@ class ArcPair:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ArcPair):
             return NotImplemented
-        if (self.output is None) != (other.output is None):
-            return False
-        same_output = self.output is None or np.array_equal(self.output, other.output)
-        return bool(np.array_equal(self.input, other.input) and same_output)
+        if self.output is None or other.output is None:
+            same_output = self.output is None and other.output is None
+        else:
+            same_output = np.array_equal(self.output, other.output)
+        return bool(same_output and np.array_equal(self.input, other.input))
 
     def __hash__(self) -> int:
         out = None if self.output is None else (self.output.shape, self.output.tobytes())
@@ -324,7 +325,7 @@ class ArcCodec:
 
     def _encode(self, grid: object) -> np.ndarray:
         if _is_batch(grid):
-            return np.stack([encode_arc_grid(g) for g in grid])  # type: ignore[union-attr]
+            return np.stack([encode_arc_grid(g) for g in grid])  # type: ignore[attr-defined]
         return encode_arc_grid(grid)
 
     def encode_puzzle(self, grid: object) -> np.ndarray:
