@@ -35,14 +35,14 @@ COLS = np.arange(CELLS) % SIZE  # (81,) column of each cell
 BOXES = (ROWS // 3) * 3 + COLS // 3  # (81,) box of each cell
 # UNITS[u] lists the 9 cells of unit u: rows 0-8, columns 9-17, boxes 18-26.
 UNITS = np.array(
-    [np.flatnonzero(ROWS == i) for i in range(SIZE)]
-    + [np.flatnonzero(COLS == i) for i in range(SIZE)]
-    + [np.flatnonzero(BOXES == i) for i in range(SIZE)]
+    [np.flatnonzero(i == ROWS) for i in range(SIZE)]
+    + [np.flatnonzero(i == COLS) for i in range(SIZE)]
+    + [np.flatnonzero(i == BOXES) for i in range(SIZE)]
 )
 # PEERS[c] is the 20 other cells sharing a row, column or box with cell c.
 PEERS = np.array(
     [
-        np.flatnonzero(((ROWS == ROWS[c]) | (COLS == COLS[c]) | (BOXES == BOXES[c])) & (np.arange(CELLS) != c))
+        np.flatnonzero(((ROWS[c] == ROWS) | (COLS[c] == COLS) | (BOXES[c] == BOXES)) & (np.arange(CELLS) != c))
         for c in range(CELLS)
     ]
 )
@@ -225,8 +225,12 @@ def detect_format(text: str) -> str:
     body = [ln for ln in lines if not ln.startswith("#")]
     if any(ln.startswith("#") for ln in lines) and len(body) == SIZE:
         return "sdk"
-    if body and all(len(ln) == CELLS and not set(ln) & set("|+ ") for ln in body):
-        return "sdm" if len(body) > 1 else "line"
+    puzzle_lines = [ln for ln in body if len(ln) == CELLS and not set(ln) & set("|+ ")]
+    if len(puzzle_lines) == len(body) == 1:
+        return "line"
+    # A list of 81-character lines, perhaps with a title or citation line among them.
+    if len(puzzle_lines) >= 2 and len(puzzle_lines) >= len(body) - 2:
+        return "sdm"
     return "grid"
 
 

@@ -1,0 +1,65 @@
+"""Checkpoints: written atomically, loaded with clear errors, complete enough to resume exactly.
+
+A checkpoint is one `torch.save` dict with `format` and `version` keys, the model and training
+configs, the raw and EMA weights, the optimiser states, the per-process carry and data-stream
+states, and the RNG states. Export and evaluation need nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import torch
+
+FORMAT = "trm-puzzles-checkpoint"
+VERSION = 1
+
+
+def save_checkpoint(state: dict, path: Path) -> None:
+    """Write `state` to `path` so that a crash mid-write never leaves a broken file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    torch.save({"format": FORMAT, "version": VERSION, **state}, tmp)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: Path | str) -> dict:
+    """The checkpoint dict; ValueError naming the file and the problem if it is not one of ours."""
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"{path}: no such checkpoint")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as err:  # noqa: BLE001 - torch raises many kinds for a damaged file
+        raise ValueError(f"{path}: not a readable checkpoint ({type(err).__name__}: {err})") from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise ValueError(f"{path}: not a trm-puzzles checkpoint")
+    if state.get("version") != VERSION:
+        raise ValueError(f"{path}: checkpoint version {state.get('version')}, this code reads {VERSION}")
+    for key in ("model_config", "train_config", "model", "ema", "step"):
+        if key not in state:
+            raise ValueError(f"{path}: checkpoint lacks {key!r}")
+    return state
+
+
+def ema_model_from_checkpoint(state: dict):
+    """A TinyRecursiveModel (eval mode, CPU, fp32) holding the checkpoint's EMA weights."""
+    from training.model import ModelConfig, TinyRecursiveModel
+
+    config = ModelConfig.from_dict(state["model_config"])
+    model = TinyRecursiveModel(config)
+    try:
+        model.load_state_dict(state["model"])
+    except RuntimeError as err:
+        raise ValueError(f"checkpoint weights do not fit its model config: {err}") from None
+    shadow = state["ema"]["shadow"]
+    params = model.dense_params()
+    if len(shadow) != len(params):
+        raise ValueError("checkpoint EMA weights do not fit its model config")
+    with torch.no_grad():
+        for p, s in zip(params, shadow, strict=True):
+            p.copy_(s)
+    return model.eval()

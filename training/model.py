@@ -1,0 +1,315 @@
+"""The Tiny Recursive Model: one small network applied recursively to an answer y and a latent z.
+
+One supervision step (`TinyRecursiveModel.forward`) runs T cycles (H_cycles); each cycle does n latent
+updates ``z = net(z, y + x)`` (L_cycles) and then one answer update ``y = net(y, z)``. The first T-1
+cycles run without gradients, the last one with them, exactly as the official code does. The
+carry (y, z) goes back out detached; the loop over supervision steps (deep supervision, halting,
+resets) lives in `training.act` for training and in `solver.halting` for inference.
+
+The block follows the official code: post-norm RMSNorm without a learnable scale, SwiGLU, no biases;
+token mixing by self-attention (RoPE, learned or no positions) or by an MLP over the sequence axis
+(``mixer="mlp"``, the paper's best Sudoku variant).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass
+class ModelConfig:
+    """Architecture of a TRM. Stored in every checkpoint; export needs nothing else."""
+
+    vocab_size: int = 11  # token ids incl. PAD 0 (Sudoku 11, maze 6, ARC 12)
+    seq_len: int = 81  # grid tokens L (81 Sudoku, 900 for 30x30 mazes and ARC)
+    hidden_size: int = 128  # D
+    num_heads: int = 4  # attention heads (attention mixer only)
+    expansion: float = 4.0  # SwiGLU width factor
+    L_layers: int = 2  # blocks in the one network
+    H_cycles: int = 3  # T: cycles per supervision step (T-1 without gradient)
+    L_cycles: int = 6  # n: latent updates per cycle
+    halt_max_steps: int = 16  # N_sup: supervision steps at most
+    mixer: str = "mlp"  # "attention" or "mlp" (mix along the sequence axis, mlp_t)
+    pos_encoding: str = "none"  # "rope", "learned" or "none"
+    prefix_len: int = 16  # P: extra positions before the grid; the halt head reads position 0
+    num_puzzle_ids: int = 0  # > 0: a learned per-puzzle embedding fills the prefix (ARC)
+    rms_norm_eps: float = 1e-5
+    rope_theta: float = 10000.0
+    multiple_of: int = 256  # SwiGLU width rounding, as in the official code
+
+    @property
+    def carry_len(self) -> int:
+        """S = P + L: the positions y and z have."""
+        return self.prefix_len + self.seq_len
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ModelConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown model config keys: {sorted(unknown)}")
+        return cls(**data)
+
+    def validate(self) -> None:
+        if self.mixer not in ("attention", "mlp"):
+            raise ValueError(f"mixer must be 'attention' or 'mlp', not {self.mixer!r}")
+        if self.pos_encoding not in ("rope", "learned", "none"):
+            raise ValueError(f"pos_encoding must be rope, learned or none, not {self.pos_encoding!r}")
+        if self.mixer == "attention" and self.hidden_size % self.num_heads:
+            raise ValueError("hidden_size must be a multiple of num_heads")
+        if self.H_cycles < 1 or self.L_cycles < 1 or self.L_layers < 1:
+            raise ValueError("H_cycles, L_cycles and L_layers must be at least 1")
+        if self.prefix_len < 1:
+            raise ValueError("prefix_len must be at least 1: the halt head reads position 0")
+
+
+# --------------------------------------------------------------------------------------------
+# Layers
+
+
+def trunc_normal_(tensor: torch.Tensor, std: float) -> torch.Tensor:
+    """Truncated normal at +-2 sigma whose standard deviation really is `std` (JAX style)."""
+    # A normal truncated at +-2 has std ~0.8796; scale up so the result has the std asked for.
+    with torch.no_grad():
+        tensor.normal_().clamp_(-2.0, 2.0)  # clamp rather than resample: cheap and close enough
+        return tensor.mul_(std / 0.8796)
+
+
+def rms_norm(x: torch.Tensor, eps: float) -> torch.Tensor:
+    """RMSNorm over the last axis, no learnable scale, computed in fp32 and cast back."""
+    dtype = x.dtype
+    x = x.float()
+    x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
+    return x.to(dtype)
+
+
+def swiglu_width(size: int, expansion: float, multiple_of: int) -> int:
+    """The official sizing: round(expansion * size * 2/3) rounded up to a multiple."""
+    width = round(expansion * size * 2 / 3)
+    return -(width // -multiple_of) * multiple_of
+
+
+class Linear(nn.Module):
+    """Bias-free linear layer with truncated LeCun-normal init (std 1/sqrt(fan_in))."""
+
+    def __init__(self, fan_in: int, fan_out: int, bias: bool = False) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(trunc_normal_(torch.empty(fan_out, fan_in), 1.0 / math.sqrt(fan_in)))
+        self.bias = nn.Parameter(torch.zeros(fan_out)) if bias else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.linear(x, self.weight, self.bias)
+
+
+class SwiGLU(nn.Module):
+    """down(silu(gate) * up) with a fused gate/up projection."""
+
+    def __init__(self, size: int, expansion: float, multiple_of: int) -> None:
+        super().__init__()
+        width = swiglu_width(size, expansion, multiple_of)
+        self.gate_up = Linear(size, 2 * width)
+        self.down = Linear(width, size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        gate, up = self.gate_up(x).chunk(2, dim=-1)
+        return self.down(F.silu(gate) * up)
+
+
+def rotate_half(x: torch.Tensor) -> torch.Tensor:
+    x1, x2 = x.chunk(2, dim=-1)
+    return torch.cat((-x2, x1), dim=-1)
+
+
+class RotaryEmbedding(nn.Module):
+    """cos/sin tables for all S positions, fp32, recomputed at construction (not saved)."""
+
+    def __init__(self, head_dim: int, positions: int, theta: float) -> None:
+        super().__init__()
+        inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
+        angles = torch.outer(torch.arange(positions, dtype=torch.float32), inv_freq)
+        angles = torch.cat((angles, angles), dim=-1)  # (S, head_dim)
+        self.register_buffer("cos", angles.cos(), persistent=False)
+        self.register_buffer("sin", angles.sin(), persistent=False)
+
+    def apply(self, x: torch.Tensor) -> torch.Tensor:
+        """x (B, H, S, hd) rotated in fp32, returned in x's dtype."""
+        dtype = x.dtype
+        xf = x.float()
+        return (xf * self.cos + rotate_half(xf) * self.sin).to(dtype)
+
+
+class Attention(nn.Module):
+    """Non-causal multi-head self-attention over the S positions (SDPA, no mask)."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        d = config.hidden_size
+        self.num_heads = config.num_heads
+        self.qkv = Linear(d, 3 * d)
+        self.out = Linear(d, d)
+        self.rope = (
+            RotaryEmbedding(d // config.num_heads, config.carry_len, config.rope_theta)
+            if config.pos_encoding == "rope"
+            else None
+        )
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        b, s, d = h.shape
+        qkv = self.qkv(h).view(b, s, 3, self.num_heads, d // self.num_heads)
+        q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each (B, H, S, hd)
+        if self.rope is not None:
+            q, k = self.rope.apply(q), self.rope.apply(k)
+        o = F.scaled_dot_product_attention(q, k, v)  # (B, H, S, hd)
+        return self.out(o.transpose(1, 2).reshape(b, s, d))
+
+
+class Block(nn.Module):
+    """Post-norm: h = norm(h + mix(h)); h = norm(h + swiglu(h))."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.eps = config.rms_norm_eps
+        self.mixer = config.mixer
+        if config.mixer == "attention":
+            self.mix = Attention(config)
+        else:
+            # mlp_t: a SwiGLU over the sequence axis, shared by all channels.
+            self.mix = SwiGLU(config.carry_len, config.expansion, config.multiple_of)
+        self.mlp = SwiGLU(config.hidden_size, config.expansion, config.multiple_of)
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        if self.mixer == "attention":
+            h = rms_norm(h + self.mix(h), self.eps)
+        else:
+            t = h.transpose(1, 2)  # (B, D, S): normalised over the sequence axis here
+            h = rms_norm(t + self.mix(t), self.eps).transpose(1, 2)
+        return rms_norm(h + self.mlp(h), self.eps)
+
+
+class ReasoningNet(nn.Module):
+    """net(h, injection) = blocks(h + injection): the one network for both z and y updates."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(Block(config) for _ in range(config.L_layers))
+
+    def forward(self, h: torch.Tensor, injection: torch.Tensor) -> torch.Tensor:
+        h = h + injection
+        for layer in self.layers:
+            h = layer(h)
+        return h
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+
+
+class TinyRecursiveModel(nn.Module):
+    """Input embedding, the recursive network, the answer head and the halt head."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        config.validate()
+        self.config = config
+        d, p = config.hidden_size, config.prefix_len
+        self.embed_scale = math.sqrt(d)
+        self.token_embedding = nn.Embedding(config.vocab_size, d)
+        trunc_normal_(self.token_embedding.weight, 1.0 / math.sqrt(d))
+        # The prefix: learned register vectors shared by all puzzles (Sudoku, maze), or a learned
+        # vector per puzzle identifier (ARC), which gets its own optimiser (see `sparse_params`).
+        self.prefix = nn.Parameter(torch.zeros(p, d))
+        self.puzzle_embedding = (
+            nn.Embedding(config.num_puzzle_ids, p * d) if config.num_puzzle_ids > 0 else None
+        )
+        if self.puzzle_embedding is not None:
+            nn.init.zeros_(self.puzzle_embedding.weight)
+        self.position_embedding = (
+            nn.Parameter(trunc_normal_(torch.empty(config.carry_len, d), 1.0 / math.sqrt(d)))
+            if config.pos_encoding == "learned"
+            else None
+        )
+        self.net = ReasoningNet(config)
+        self.answer_head = Linear(d, config.vocab_size)
+        self.halt_head = Linear(d, 1, bias=True)
+        with torch.no_grad():  # start every puzzle at "continue": sigmoid(-5) ~ 0.007
+            self.halt_head.weight.zero_()
+            self.halt_head.bias.fill_(-5.0)
+        # Fixed (not learned) initial carry, broadcast over positions on reset.
+        self.register_buffer("y_init", trunc_normal_(torch.empty(d), 1.0))
+        self.register_buffer("z_init", trunc_normal_(torch.empty(d), 1.0))
+
+    # ----------------------------------------------------------------------------------------
+
+    def initial_carry(self, batch: int, device: torch.device | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """y, z of shape (B, S, D), every position set to the fixed initial vectors."""
+        shape = (batch, self.config.carry_len, self.config.hidden_size)
+        device = device or self.y_init.device
+        return self.y_init.to(device).expand(shape).clone(), self.z_init.to(device).expand(shape).clone()
+
+    def embed(self, tokens: torch.Tensor, puzzle_ids: torch.Tensor | None = None) -> torch.Tensor:
+        """tokens (B, L) int -> x (B, S, D)."""
+        b = tokens.shape[0]
+        x = self.token_embedding(tokens)  # (B, L, D)
+        if self.puzzle_embedding is not None:
+            if puzzle_ids is None:
+                raise ValueError("this model has per-puzzle embeddings: pass puzzle_ids")
+            prefix = self.puzzle_embedding(puzzle_ids).view(b, self.config.prefix_len, -1)
+        else:
+            prefix = self.prefix.expand(b, -1, -1)
+        x = torch.cat((prefix.to(x.dtype), x), dim=1)  # (B, S, D)
+        if self.position_embedding is not None:
+            x = 0.7071067811865476 * (x + self.position_embedding)
+        return x * self.embed_scale
+
+    def forward(
+        self,
+        tokens: torch.Tensor,
+        y: torch.Tensor,
+        z: torch.Tensor,
+        puzzle_ids: torch.Tensor | None = None,
+        return_inner: bool = False,
+    ) -> tuple[torch.Tensor, ...]:
+        """One supervision step.
+
+        tokens (B, L) int64, y and z (B, S, D) -> y, z (detached), logits (B, L, V),
+        halt_logit (B,) and, with `return_inner`, the answer logits after each of the T answer
+        updates (T, B, L, V) (the last equals `logits`).
+        """
+        x = self.embed(tokens, puzzle_ids)  # (B, S, D)
+        p = self.config.prefix_len
+        inner: list[torch.Tensor] = []
+        with torch.no_grad():
+            for _ in range(self.config.H_cycles - 1):
+                for _ in range(self.config.L_cycles):
+                    z = self.net(z, y + x)
+                y = self.net(y, z)
+                if return_inner:
+                    inner.append(self.answer_head(y[:, p:]))
+        for _ in range(self.config.L_cycles):
+            z = self.net(z, y + x)
+        y = self.net(y, z)
+        logits = self.answer_head(y[:, p:])  # (B, L, V)
+        halt_logit = self.halt_head(y[:, 0]).squeeze(-1).float()  # (B,)
+        if return_inner:
+            inner.append(logits)
+            return y.detach(), z.detach(), logits, halt_logit, torch.stack(inner)
+        return y.detach(), z.detach(), logits, halt_logit
+
+    def dense_params(self) -> list[nn.Parameter]:
+        """Everything the main optimiser and the EMA own (all but the per-puzzle table)."""
+        sparse = {id(p) for p in self.sparse_params()}
+        return [p for p in self.parameters() if id(p) not in sparse]
+
+    def sparse_params(self) -> list[nn.Parameter]:
+        return [self.puzzle_embedding.weight] if self.puzzle_embedding is not None else []
+
+    def num_params(self) -> int:
+        return sum(p.numel() for p in self.dense_params())

@@ -1,0 +1,39 @@
+"""Named starting points for `python -m training --preset NAME` (flags override them)."""
+
+from __future__ import annotations
+
+PRESETS: dict[str, dict[str, dict]] = {
+    # The paper's best Sudoku network (TRM-MLP, T=3, n=6) at CPU scale.
+    "sudoku-mlp": {
+        "model": dict(vocab_size=11, seq_len=81, hidden_size=128, mixer="mlp", pos_encoding="none",
+                      L_layers=2, H_cycles=3, L_cycles=6, halt_max_steps=16, prefix_len=16),
+        "train": dict(kind="sudoku", codec="sudoku-digits-v1", batch_size=128, lr=1e-3,
+                      weight_decay=0.1, lr_warmup_steps=200),
+    },
+    # Small enough for a 10-minute CPU run that visibly learns.
+    "sudoku-small": {
+        "model": dict(vocab_size=11, seq_len=81, hidden_size=64, mixer="mlp", pos_encoding="none",
+                      L_layers=2, H_cycles=2, L_cycles=2, halt_max_steps=8, prefix_len=1,
+                      expansion=2.0, multiple_of=64),
+        "train": dict(kind="sudoku", codec="sudoku-digits-v1", batch_size=64, lr=2e-3,
+                      weight_decay=0.1, lr_warmup_steps=50,
+                      pool_counts={"singles": 600, "deduction": 600, "search": 300},
+                      extra_givens=(0, 30), extra_givens_prob=0.5, eval_every=100, eval_count=192),
+    },
+    # Maze-Hard's recipe is attention with RoPE over 900 positions (H=3, n=4).
+    "maze-attention": {
+        "model": dict(vocab_size=6, seq_len=900, hidden_size=128, num_heads=4, mixer="attention",
+                      pos_encoding="rope", L_layers=2, H_cycles=3, L_cycles=4, halt_max_steps=16,
+                      prefix_len=1),
+        "train": dict(kind="maze", codec="maze-30x30-v1", batch_size=16, lr=1e-3, weight_decay=0.1),
+    },
+    # A maze config small enough for a 10-minute CPU run on 10x10 mazes.
+    "maze-small": {
+        "model": dict(vocab_size=6, seq_len=100, hidden_size=64, num_heads=4, mixer="attention",
+                      pos_encoding="rope", L_layers=2, H_cycles=2, L_cycles=2, halt_max_steps=8,
+                      prefix_len=1, expansion=2.0, multiple_of=64),
+        "train": dict(kind="maze", codec="maze-10x10-v1", batch_size=64, lr=2e-3, weight_decay=0.1,
+                      lr_warmup_steps=50, maze_size=10, maze_min_path=10, maze_pool=4000,
+                      eval_every=100, eval_count=192),
+    },
+}
