@@ -57,6 +57,11 @@ def codec_for(name: str) -> TokenCodec:
     # name (from a sidecar) does not need to know which module defines it.
     from solver import arc, maze, sudoku  # noqa: F401
 
+    if name not in _REGISTRY and name.startswith("maze-"):
+        # Maze codecs exist for every side length; make the one a sidecar names on demand.
+        size = name.removeprefix("maze-").split("x", 1)[0]
+        if size.isdigit() and name == f"maze-{size}x{size}-v1":
+            return register_codec(maze.MazeCodec(int(size)))
     try:
         return _REGISTRY[name]
     except KeyError:

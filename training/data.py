@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import logging
 import multiprocessing as mp
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,9 @@ class PuzzlePool:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp.npz")
+        # Several processes (DDP ranks) may build the same pool at once: each writes its own
+        # temporary file and the atomic rename makes one of them win.
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
         np.savez_compressed(
             tmp, kind=self.kind, puzzles=self.puzzles, answers=self.answers, grades=self.grades,
             description=self.description,

@@ -395,19 +395,20 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
     old_handlers = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)} if _main_thread() else {}
     progress = _progress(cfg.steps, trainer.step, info.is_main)
     acc: dict[str, float] = {}
-    window_start, window_samples = time.time(), 0
+    window_start, window_samples, window_steps = time.time(), 0, 0
     end = cfg.steps if stop_after is None else min(cfg.steps, trainer.step + stop_after)
     try:
         while trainer.step < end and not stop.stop:
             m = trainer.train_step()
             window_samples += cfg.batch_size * info.world
+            window_steps += 1
             for k, v in m.items():
                 acc[k] = acc.get(k, 0.0) + v
             step = trainer.step
             if step % cfg.log_every == 0 or step == end:
                 totals = _reduce(acc, info, trainer.plan.device)
                 n = max(totals["halted"], 1.0)
-                k_steps = cfg.log_every if step % cfg.log_every == 0 else (step % cfg.log_every)
+                k_steps = window_steps
                 row = {
                     "step": step,
                     "time_s": round(trainer.elapsed_before + time.time() - trainer.started, 1),
@@ -435,7 +436,7 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
                         **({"eval": f"{row['eval_exact']:.3f}"} if "eval_exact" in row else {}),
                     )
                 acc = {}
-                window_start, window_samples = time.time(), 0
+                window_start, window_samples, window_steps = time.time(), 0, 0
             if progress is not None:
                 progress.update(1)
             if step % cfg.checkpoint_every == 0:

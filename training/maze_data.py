@@ -1,0 +1,77 @@
+"""Maze pools for training: generated at a chosen size and path length, or read from HRM CSVs."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing as mp
+from pathlib import Path
+
+import numpy as np
+
+from training.data import UNGRADED, PuzzlePool, _read_text
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _generate_maze_chunk(args: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    from solver.maze_generator import generate_maze
+
+    seed, count, size, min_path = args
+    rng = np.random.default_rng(seed)
+    pairs = [generate_maze(size, min_path, rng) for _ in range(count)]
+    return (
+        np.stack([q.grid.reshape(-1) for q, _ in pairs]).astype(np.int8),
+        np.stack([a.grid.reshape(-1) for _, a in pairs]).astype(np.int8),
+    )
+
+
+def generated_maze_pool(
+    count: int, size: int, min_path: int, seed: int, cache_dir: Path | None = None, workers: int = 1
+) -> PuzzlePool:
+    """`count` generated mazes (unique shortest path of at least `min_path` cells), cached."""
+    key = hashlib.sha1(repr((count, size, min_path, seed)).encode()).hexdigest()[:12]
+    cache = cache_dir / f"maze-pool-{key}.npz" if cache_dir else None
+    if cache is not None and cache.exists():
+        return PuzzlePool.load(cache)
+    chunk = 50
+    jobs = []
+    for i, start in enumerate(range(0, count, chunk)):
+        chunk_seed = int.from_bytes(hashlib.sha1(f"{seed}/maze/{i}".encode()).digest()[:4], "little")
+        jobs.append((chunk_seed, min(chunk, count - start), size, min_path))
+    _LOGGER.info("generating %d %dx%d mazes in %d worker(s)", count, size, size, workers)
+    if workers > 1:
+        with mp.get_context("spawn").Pool(workers) as pool:
+            parts = pool.map(_generate_maze_chunk, jobs)
+    else:
+        parts = [_generate_maze_chunk(job) for job in jobs]
+    result = PuzzlePool(
+        "maze",
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.full(count, UNGRADED, dtype=np.int8),
+        f"generated {count} {size}x{size} mazes, path >= {min_path}, seed {seed}",
+    )
+    if cache is not None:
+        result.save(cache)
+    return result
+
+
+def maze_pool_from_file(path: Path, limit: int | None = None) -> PuzzlePool:
+    """Mazes with answers from an HRM/TRM CSV (question and answer columns)."""
+    from solver.maze import parse_maze_csv
+
+    pairs = parse_maze_csv(_read_text(path))
+    pairs = [(q, a) for q, a in pairs if a is not None][:limit]
+    if not pairs:
+        raise ValueError(f"{path}: no mazes with answers found")
+    shapes = {q.grid.shape for q, _ in pairs}
+    if len(shapes) != 1:
+        raise ValueError(f"{path}: mazes of several sizes {sorted(shapes)}; train one size at a time")
+    return PuzzlePool(
+        "maze",
+        np.stack([q.grid.reshape(-1) for q, _ in pairs]).astype(np.int8),
+        np.stack([a.grid.reshape(-1) for _, a in pairs]).astype(np.int8),
+        np.full(len(pairs), UNGRADED, dtype=np.int8),
+        f"file {path.name}",
+    )
