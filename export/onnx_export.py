@@ -1,0 +1,308 @@
+"""Checkpoint -> ``NAME.onnx`` + ``NAME.onnx.json``: one supervision step, parity-checked.
+
+The graph is `TinyRecursiveModel.forward` behind a thin module with plain tensor I/O, the T x (n+1)
+recursion unrolled inside, fp32, EMA weights, batch dynamic. It is exported with the dynamo
+exporter at opset 18; ORT then folds the shared weights. Node metadata (the exporter's stack
+traces, with local file paths) is stripped: it is most of the file and none of the model.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+
+from solver import contract
+from solver.codec import codec_for
+from solver.contract import ModelCard, sidecar_path, write_sidecar
+from training.model import TinyRecursiveModel
+
+_LOGGER = logging.getLogger(__name__)
+
+OPSET = 18
+EXAMPLE_BATCH = 2  # torch.export specialises a batch of 1: export with 2 so the axis stays dynamic
+
+
+class StepGraph(nn.Module):
+    """One supervision step with plain tensor I/O: (tokens, y, z) -> (y, z, logits, halt[, inner])."""
+
+    def __init__(self, model: TinyRecursiveModel, inner_steps: bool) -> None:
+        super().__init__()
+        self.model = model
+        self.inner_steps = inner_steps
+
+    def forward(self, tokens: torch.Tensor, y: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        return self.model(tokens, y, z, return_inner=self.inner_steps)
+
+
+def model_card(
+    model: TinyRecursiveModel,
+    kind: str,
+    codec_name: str,
+    inner_steps: bool,
+    provenance: dict | None = None,
+    accuracy: dict | None = None,
+) -> ModelCard:
+    """The sidecar card for `model`; ValueError if the codec does not fit the model."""
+    cfg = model.config
+    codec = codec_for(codec_name)
+    if codec.kind != kind:
+        raise ValueError(f"codec {codec_name!r} is for {codec.kind}, the checkpoint says {kind}")
+    if (codec.vocab_size, codec.seq_len) != (cfg.vocab_size, cfg.seq_len):
+        raise ValueError(
+            f"codec {codec_name!r} has vocab {codec.vocab_size} and length {codec.seq_len}, the "
+            f"model {cfg.vocab_size} and {cfg.seq_len}"
+        )
+    side = math.isqrt(cfg.seq_len)
+    if side * side != cfg.seq_len:
+        raise ValueError(f"seq_len {cfg.seq_len} is not a square grid")
+    return ModelCard(
+        kind=kind, codec=codec_name, height=side, width=side,
+        vocab_size=cfg.vocab_size, seq_len=cfg.seq_len, carry_len=cfg.carry_len,
+        hidden_size=cfg.hidden_size, n=cfg.L_cycles, T=cfg.H_cycles,
+        y_init=tuple(model.y_init.float().tolist()), z_init=tuple(model.z_init.float().tolist()),
+        max_passes=cfg.halt_max_steps, halt_threshold=0.5, inner_steps=inner_steps,
+        provenance=provenance or {}, accuracy=accuracy or {},
+    )
+
+
+def export_step(model: TinyRecursiveModel, out: Path, inner_steps: bool = False) -> None:
+    """Write the one-step graph of `model` (fp32, eval) to `out` and check it with onnx.checker."""
+    if model.puzzle_embedding is not None:
+        raise ValueError(
+            "this model has per-puzzle embeddings (ARC); exporting them as a prefix input is not "
+            "supported yet"
+        )
+    model = model.float().eval()
+    graph = StepGraph(model, inner_steps).eval()
+    tokens = torch.ones(EXAMPLE_BATCH, model.config.seq_len, dtype=torch.int64)
+    y, z = model.initial_carry(EXAMPLE_BATCH)
+    batch = torch.export.Dim(contract.BATCH_DIM, min=1, max=65536)
+    names = list(contract.OUTPUT_NAMES_WITH_INNER if inner_steps else contract.OUTPUT_NAMES)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's FutureWarnings say nothing about our model
+        program = torch.onnx.export(
+            graph, (tokens, y, z), dynamo=True, opset_version=OPSET,
+            input_names=list(contract.INPUT_NAMES), output_names=names,
+            dynamic_shapes={contract.INPUT_TOKENS: {0: batch}, contract.INPUT_Y: {0: batch},
+                            contract.INPUT_Z: {0: batch}},
+            external_data=False, verbose=False,
+        )
+    proto = program.model_proto
+    for node in proto.graph.node:
+        del node.metadata_props[:]
+    proto.doc_string = "trm-puzzles: one TRM supervision step (see solver/contract.py)"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save_model(proto, str(out))
+    onnx.checker.check_model(str(out), full_check=True)
+    inputs = [i.name for i in proto.graph.input]
+    outputs = [o.name for o in proto.graph.output]
+    if inputs != list(contract.INPUT_NAMES) or outputs != names:
+        raise ValueError(f"exported graph has I/O {inputs} -> {outputs}, expected the contract's")
+
+
+def quantize_int8(src: Path, dst: Path) -> None:
+    """Dynamic int8 quantization of the MatMul weights (activations quantized at run time)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(src), str(dst), op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8,
+        per_channel=False,
+    )
+    onnx.checker.check_model(str(dst))
+
+
+# ------------------------------------------------------------------------------------------------
+# Parity
+
+
+@dataclass(frozen=True)
+class ParityReport:
+    """Torch vs ORT over chained passes, each side feeding itself its own carry."""
+
+    passes: int
+    batch: int
+    max_abs_logits: float  # over all passes
+    max_abs_halt: float
+    argmax_agreement: float  # fraction of (pass, puzzle, cell) with the same argmax
+    answers_identical: bool  # every pass's argmax grid identical
+    halting_identical: bool  # sign of the halt logit equal wherever |halt_logit| > 0.1
+    within_tolerance: bool  # logits within atol/rtol at every pass
+
+    @property
+    def ok(self) -> bool:
+        return self.answers_identical and self.halting_identical and self.within_tolerance
+
+    def line(self) -> str:
+        return (
+            f"{self.passes} passes x {self.batch} puzzles: max |dlogits| {self.max_abs_logits:.2e}, "
+            f"max |dhalt| {self.max_abs_halt:.2e}, argmax agreement {self.argmax_agreement:.4%}, "
+            f"answers {'identical' if self.answers_identical else 'DIFFER'}, halting "
+            f"{'identical' if self.halting_identical else 'DIFFERS'}"
+        )
+
+
+def check_parity(
+    model: TinyRecursiveModel,
+    onnx_path: Path,
+    passes: int = 16,
+    batch: int = 8,
+    seed: int = 0,
+    atol: float = 1e-4,
+    rtol: float = 1e-3,
+) -> ParityReport:
+    """Run `passes` chained passes on random puzzles in torch (fp32, eval) and in onnxruntime."""
+    import onnxruntime as ort
+
+    cfg = model.config
+    model = model.float().eval()
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(1, cfg.vocab_size, size=(batch, cfg.seq_len), dtype=np.int64)
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+    yt, zt = model.initial_carry(batch)
+    yo, zo = yt.numpy().copy(), zt.numpy().copy()
+    tt = torch.as_tensor(tokens)
+    max_logits = max_halt = 0.0
+    agree = total = 0
+    same_answers = same_halting = within = True
+    for _ in range(passes):
+        with torch.no_grad():
+            yt, zt, logits_t, halt_t = model(tt, yt, zt)[:4]
+        yo, zo, logits_o, halt_o = session.run(
+            list(contract.OUTPUT_NAMES),
+            {contract.INPUT_TOKENS: tokens, contract.INPUT_Y: yo, contract.INPUT_Z: zo},
+        )
+        lt, ht = logits_t.numpy(), halt_t.numpy()
+        max_logits = max(max_logits, float(np.abs(lt - logits_o).max()))
+        max_halt = max(max_halt, float(np.abs(ht - halt_o).max()))
+        within &= bool(np.allclose(logits_o, lt, atol=atol, rtol=rtol))
+        same = lt.argmax(-1) == logits_o.argmax(-1)
+        agree += int(same.sum())
+        total += same.size
+        same_answers &= bool(same.all())
+        sure = np.abs(ht) > 0.1
+        same_halting &= bool(((ht > 0) == (halt_o > 0))[sure].all())
+    return ParityReport(
+        passes, batch, max_logits, max_halt, agree / total, same_answers, same_halting, within
+    )
+
+
+def argmax_agreement(reference: Path, candidate: Path, seq_len: int, vocab: int, card: ModelCard,
+                     passes: int = 16, batch: int = 8, seed: int = 0) -> float:
+    """Fraction of cells whose argmax agrees between two ONNX files over chained passes."""
+    import onnxruntime as ort
+
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(1, vocab, size=(batch, seq_len), dtype=np.int64)
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    sessions = [ort.InferenceSession(str(p), options, providers=["CPUExecutionProvider"])
+                for p in (reference, candidate)]
+    carries = [card.initial_carry(batch) for _ in sessions]
+    agree = total = 0
+    for _ in range(passes):
+        answers = []
+        for i, s in enumerate(sessions):
+            y, z, logits, _halt = s.run(
+                list(contract.OUTPUT_NAMES),
+                {contract.INPUT_TOKENS: tokens, contract.INPUT_Y: carries[i][0],
+                 contract.INPUT_Z: carries[i][1]},
+            )
+            carries[i] = (y, z)
+            answers.append(logits.argmax(-1))
+        agree += int((answers[0] == answers[1]).sum())
+        total += answers[0].size
+    return agree / total
+
+
+# ------------------------------------------------------------------------------------------------
+# The whole job
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    onnx_path: Path
+    parity: ParityReport
+    int8_path: Path | None = None
+    int8_agreement: float | None = None
+
+
+def _last_eval(metrics: Path) -> dict:
+    """The last evaluation row of a training run's metrics.csv, if there is one."""
+    if not metrics.is_file():
+        return {}
+    last: dict = {}
+    with metrics.open(newline="") as f:
+        for row in csv.DictReader(f):
+            if row.get("eval_exact"):
+                last = row
+    if not last:
+        return {}
+    keys = ("eval_exact", "eval_token", "eval_halt_exact", "eval_halt_steps")
+    out = {k: float(last[k]) for k in keys if last.get(k)}
+    out["step"] = int(float(last["step"]))
+    out["source"] = "training held-out evaluation (generated puzzles, torch, all N_sup passes)"
+    return out
+
+
+def export_checkpoint(
+    checkpoint: Path,
+    out: Path,
+    inner_steps: bool = False,
+    quantize: str | None = None,
+    parity_passes: int = 16,
+    parity_batch: int = 8,
+) -> ExportReport:
+    """Export, write the sidecar, check parity (ValueError if it fails), optionally quantize."""
+    from training.checkpoint import ema_model_from_checkpoint, load_checkpoint
+
+    if out.suffix != ".onnx":
+        raise ValueError(f"{out}: the model file must end in .onnx")
+    state = load_checkpoint(checkpoint)
+    model = ema_model_from_checkpoint(state)
+    train = state["train_config"]
+    kind = train.get("kind", "sudoku")
+    provenance = {
+        "checkpoint": Path(checkpoint).name,
+        "train_config": train,
+        "model_config": state["model_config"],
+        "step": int(state["step"]),
+        "train_seconds": float(state.get("train_seconds", 0.0)),
+        "data": state.get("data", ""),
+        "exporter": f"torch {torch.__version__} dynamo, opset {OPSET}",
+    }
+    accuracy = state.get("accuracy") or _last_eval(Path(checkpoint).parent / "metrics.csv")
+    card = model_card(model, kind, train.get("codec", ""), inner_steps, provenance, accuracy)
+    export_step(model, out, inner_steps)
+    parity = check_parity(model, out, parity_passes, parity_batch)
+    _LOGGER.info("parity: %s", parity.line())
+    if not parity.ok:
+        raise ValueError(f"{out}: torch and onnxruntime disagree: {parity.line()}")
+    write_sidecar(card, sidecar_path(out))
+    report = ExportReport(out, parity)
+    if quantize == "int8":
+        q_path = out.with_name(out.stem + ".int8.onnx")
+        quantize_int8(out, q_path)
+        rate = argmax_agreement(out, q_path, card.seq_len, card.vocab_size, card,
+                                parity_passes, parity_batch)
+        q_card = ModelCard.from_dict({
+            **card.to_dict(),
+            "provenance": {**card.provenance, "quantization": "onnxruntime dynamic int8, MatMul weights",
+                           "int8_argmax_agreement": rate},
+            "accuracy": {},  # measured separately: the fp32 figures do not carry over
+        })
+        write_sidecar(q_card, sidecar_path(q_path))
+        report = ExportReport(out, parity, q_path, rate)
+    elif quantize is not None:
+        raise ValueError(f"unknown quantization {quantize!r} (known: int8)")
+    return report

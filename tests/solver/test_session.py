@@ -1,0 +1,217 @@
+"""Loading model pairs, checking them, provider choice and the CUDA->CPU fallback (no GPU here)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from solver import session as session_mod
+from solver.contract import sidecar_path
+from solver.halting import StepOutput
+from solver.session import DeviceArray, ModelSession, SessionSettings, physical_cores
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+TINY = ASSETS / "tiny_sudoku.onnx"
+
+
+@pytest.fixture
+def pair(tmp_path) -> Path:
+    """A private copy of the tiny Sudoku model and its sidecar."""
+    dst = tmp_path / "m.onnx"
+    shutil.copy(TINY, dst)
+    shutil.copy(sidecar_path(TINY), sidecar_path(dst))
+    return dst
+
+
+def _edit_sidecar(path: Path, **changes) -> None:
+    side = sidecar_path(path)
+    data = json.loads(side.read_text())
+    data.update(changes)
+    side.write_text(json.dumps(data))
+
+
+def test_loads_and_steps_on_cpu():
+    model = ModelSession.open(TINY, SessionSettings(force_cpu=True))
+    assert model.provider == "CPUExecutionProvider" and model.provider_line == "CPU (forced)"
+    y, z = model.initial_carry(3)
+    out = model.step(np.ones((3, 81), np.int64), y, z)
+    assert isinstance(out, StepOutput)
+    assert out.logits.shape == (3, 81, 11) and out.halt_logit.shape == (3,)
+    assert out.inner_logits is not None and out.inner_logits.shape == (2, 3, 81, 11)
+    assert np.allclose(out.inner_logits[-1], out.logits)
+
+
+def test_io_binding_path_matches_plain_run():
+    """The CUDA code path (IO binding, carry as device OrtValues), run on the CPU device."""
+    plain = ModelSession.open(TINY, SessionSettings(force_cpu=True))
+    bound = ModelSession(plain.path, plain.card, plain._session, plain.provider_line, "cpu")
+    tokens = np.random.default_rng(0).integers(1, 11, (4, 81))
+    y, z = plain.initial_carry(4)
+    ya, za, yb, zb = y, z, y, z
+    for _ in range(3):
+        a = plain.step(tokens, ya, za)
+        b = bound.step(tokens, yb, zb)
+        ya, za, yb, zb = a.y, a.z, b.y, b.z
+        assert isinstance(yb, DeviceArray) and yb.shape == (4, 85, 16)
+        assert np.allclose(a.logits, b.logits, atol=1e-6)
+    assert np.allclose(np.asarray(yb[[1, 3]]), ya[[1, 3]], atol=1e-6)
+    results = bound.loop(max_passes=3).solve([_sudoku()])
+    assert results[0].passes <= 3
+
+
+def _sudoku():
+    from solver.sudoku import Sudoku
+
+    g = np.zeros(81, np.int8)
+    g[0] = 5
+    return Sudoku(g)
+
+
+def test_missing_model_file(tmp_path):
+    with pytest.raises(ValueError, match=r"nothere\.onnx: model file missing"):
+        ModelSession.open(tmp_path / "nothere.onnx")
+
+
+def test_missing_sidecar(pair):
+    sidecar_path(pair).unlink()
+    with pytest.raises(ValueError, match=r"m\.onnx\.json: sidecar file missing"):
+        ModelSession.open(pair)
+
+
+def test_truncated_model(pair):
+    data = pair.read_bytes()
+    pair.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match=r"m\.onnx: onnxruntime cannot load this model"):
+        ModelSession.open(pair, SessionSettings(force_cpu=True))
+
+
+def test_empty_model(pair):
+    pair.write_bytes(b"")
+    with pytest.raises(ValueError, match="empty"):
+        ModelSession.open(pair)
+
+
+def test_garbage_sidecar(pair):
+    sidecar_path(pair).write_text("this is { not json")
+    with pytest.raises(ValueError, match="not a readable JSON sidecar"):
+        ModelSession.open(pair)
+
+
+def test_wrong_schema_version(pair):
+    _edit_sidecar(pair, schema_version=7)
+    with pytest.raises(ValueError, match="schema_version"):
+        ModelSession.open(pair)
+
+
+@pytest.mark.parametrize(
+    ("changes", "name"),
+    [
+        ({"vocab_size": 12, "codec": "arc-canvas30-v1", "kind": "arc", "height": 30, "width": 30,
+          "seq_len": 900, "carry_len": 904}, "tokens"),
+        ({"hidden_size": 8, "y_init": [0.0] * 8, "z_init": [0.0] * 8}, "y"),
+        ({"inner_steps": False}, "outputs"),
+        ({"T": 3}, "inner_logits"),
+    ],
+)
+def test_sidecar_graph_mismatch(pair, changes, name):
+    _edit_sidecar(pair, **changes)
+    with pytest.raises(ValueError, match=rf"m\.onnx: .*{name}"):
+        ModelSession.open(pair, SessionSettings(force_cpu=True))
+
+
+# ------------------------------------------------------------------------------------------------
+# Provider choice, with CUDA simulated
+
+
+class FakeSession:
+    def __init__(self, providers):
+        self._providers = providers
+
+    def get_providers(self):
+        return self._providers
+
+
+def test_no_cuda_provider(monkeypatch):
+    monkeypatch.setattr(ort, "get_available_providers", lambda: ["CPUExecutionProvider"])
+    _, line = session_mod.create_session(TINY, ort.SessionOptions(), force_cpu=False)
+    assert line == "CPU (onnxruntime has no CUDA provider)"
+
+
+def test_cuda_listed_but_library_missing(monkeypatch):
+    """This machine: onnxruntime-gpu lists CUDA, but the CUDA libraries are absent."""
+    monkeypatch.setattr(ort, "get_available_providers", lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"])
+    monkeypatch.setattr(session_mod, "cuda_load_error", lambda: "libcublasLt.so.13: cannot open shared object file")
+    real = ort.InferenceSession
+    calls = []
+
+    def fake(path, options, providers):
+        calls.append(providers)
+        return real(path, options, providers=["CPUExecutionProvider"])
+
+    monkeypatch.setattr(ort, "InferenceSession", fake)
+    session, line = session_mod.create_session(TINY, ort.SessionOptions(), force_cpu=False)
+    assert calls == [["CUDAExecutionProvider", "CPUExecutionProvider"]]
+    assert line == "CPU (CUDA provider failed to load: libcublasLt.so.13: cannot open shared object file)"
+    assert session.get_providers() == ["CPUExecutionProvider"]
+
+
+def test_cuda_session_raises_then_cpu_retry(monkeypatch):
+    monkeypatch.setattr(ort, "get_available_providers", lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"])
+    calls = []
+
+    def fake(path, options, providers):
+        calls.append(providers)
+        if "CUDAExecutionProvider" in providers:
+            raise RuntimeError("CUDA_PATH is set but broken\nCUDA failure 35: driver too old")
+        return FakeSession(providers)
+
+    monkeypatch.setattr(ort, "InferenceSession", fake)
+    _, line = session_mod.create_session(TINY, ort.SessionOptions(), force_cpu=False)
+    assert calls == [["CUDAExecutionProvider", "CPUExecutionProvider"], ["CPUExecutionProvider"]]
+    assert line == "CPU (CUDA session failed: CUDA failure 35: driver too old)"
+
+
+def test_cuda_used_when_it_loads(monkeypatch):
+    monkeypatch.setattr(ort, "get_available_providers", lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"])
+    monkeypatch.setattr(ort, "InferenceSession", lambda path, options, providers: FakeSession(providers))
+    session, line = session_mod.create_session(TINY, ort.SessionOptions(), force_cpu=False)
+    assert line.startswith("CUDA") and session.get_providers()[0] == "CUDAExecutionProvider"
+
+
+def test_forced_cpu_never_tries_cuda(monkeypatch):
+    calls = []
+    monkeypatch.setattr(ort, "InferenceSession", lambda path, options, providers: calls.append(providers) or FakeSession(providers))
+    _, line = session_mod.create_session(TINY, ort.SessionOptions(), force_cpu=True)
+    assert calls == [["CPUExecutionProvider"]] and line == "CPU (forced)"
+
+
+def test_real_fallback_on_this_machine_is_one_quiet_line(capfd):
+    model = ModelSession.open(TINY)
+    err = capfd.readouterr().err
+    assert "Failed to load library" not in err
+    assert model.provider_line.startswith(("CPU (", "CUDA"))
+    assert "\n" not in model.provider_line
+
+
+def test_session_options():
+    options = session_mod.session_options(SessionSettings(threads=3, leave_core_for_ui=True))
+    assert options.intra_op_num_threads == 2
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert physical_cores() >= 1
+
+
+def test_exactly_one_onnxruntime_distribution():
+    installed = []
+    for dist in ("onnxruntime", "onnxruntime-gpu"):
+        try:
+            importlib.metadata.version(dist)
+            installed.append(dist)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    assert len(installed) == 1, f"exactly one of onnxruntime / onnxruntime-gpu must be installed, found {installed}"
