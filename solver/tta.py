@@ -1,0 +1,146 @@
+"""Test-time augmentation: K symmetric variants of each puzzle in one batch, then a vote.
+
+Variant 0 is always the puzzle itself. Sudoku variants use `SudokuSymmetry` (digit relabelling,
+band/row/stack/column shuffles, transpose); mazes the 8 dihedral maps; ARC a dihedral map plus a
+permutation of colours 1-9. Each variant's answer is mapped back with the inverse map, checked
+against the *original* puzzle, and the vote picks by rule validity first, then by the summed
+confidence of identical answers (the paper's ARC evaluation votes the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from solver.grid_symmetry import NUM_DIHEDRAL, ArcAugmentation, MazeAugmentation
+from solver.halting import HaltingLoop, Pass
+from solver.kinds import PuzzleKind
+from solver.result import RuleCheck, SolveResult
+from solver.sudoku import Sudoku
+from solver.sudoku_symmetry import SudokuSymmetry
+
+
+class Augmentation(Protocol):
+    def apply(self, puzzle: Any) -> Any: ...
+
+    def invert(self, answer: Any) -> Any: ...
+
+
+@dataclass(frozen=True, eq=False)
+class SudokuAugmentation:
+    """A `SudokuSymmetry` acting on `Sudoku` puzzles and (81,) answers."""
+
+    symmetry: SudokuSymmetry
+
+    def apply(self, puzzle: Sudoku) -> Sudoku:
+        return Sudoku(self.symmetry.apply(puzzle.givens), source=puzzle.source)
+
+    def invert(self, answer: np.ndarray) -> np.ndarray:
+        return self.symmetry.invert(np.asarray(answer))
+
+
+def augmentations(kind: str, k: int, rng: np.random.Generator) -> list[Augmentation]:
+    """K maps for one puzzle, the identity first."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"TTA needs K >= 1 variants, not {k!r}")
+    if kind == "sudoku":
+        return [SudokuAugmentation(SudokuSymmetry.identity())] + [
+            SudokuAugmentation(SudokuSymmetry.random(rng)) for _ in range(k - 1)
+        ]
+    if kind == "maze":
+        if k > NUM_DIHEDRAL:
+            raise ValueError(f"a maze has only {NUM_DIHEDRAL} distinct symmetric variants, not {k}")
+        others = rng.permutation(np.arange(1, NUM_DIHEDRAL))[: k - 1]
+        return [MazeAugmentation(0)] + [MazeAugmentation(int(i)) for i in others]
+    if kind == "arc":
+        return [ArcAugmentation()] + [ArcAugmentation.random(rng) for _ in range(k - 1)]
+    raise ValueError(f"no augmentations for puzzle kind {kind!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class Candidate:
+    """One variant's answer, mapped back to the original puzzle."""
+
+    answer: Any
+    check: RuleCheck
+    confidence: float  # mean per-cell probability of the chosen tokens
+    last: Pass  # the variant's final pass (in the variant's frame)
+
+
+def _answer_key(answer: Any) -> bytes:
+    grid = np.asarray(getattr(answer, "grid", answer))
+    return repr(grid.shape).encode() + grid.astype(np.int16).tobytes()
+
+
+def vote(candidates: Sequence[Candidate]) -> Candidate:
+    """Valid answers first; among them the answer with the largest summed confidence."""
+    if not candidates:
+        raise ValueError("nothing to vote on")
+    valid = [c for c in candidates if c.check.ok]
+    pool = valid or list(candidates)
+    scores: dict[bytes, float] = {}
+    for c in pool:
+        key = _answer_key(c.answer)
+        scores[key] = scores.get(key, 0.0) + c.confidence
+    best = max(scores, key=lambda key: scores[key])
+    return max((c for c in pool if _answer_key(c.answer) == best), key=lambda c: c.confidence)
+
+
+@dataclass(frozen=True, eq=False)
+class TtaPlan:
+    """Puzzles expanded into K variants each: variant v of puzzle i is `variants[i * k + v]`."""
+
+    kind: PuzzleKind
+    puzzles: tuple[Any, ...]
+    k: int
+    maps: tuple[tuple[Augmentation, ...], ...]  # per puzzle, its K maps
+    variants: tuple[Any, ...]
+
+    @staticmethod
+    def build(kind: PuzzleKind, puzzles: Sequence[Any], k: int, rng: np.random.Generator) -> TtaPlan:
+        maps = tuple(tuple(augmentations(kind.name, k, rng)) for _ in puzzles)
+        variants = tuple(m.apply(p) for p, ms in zip(puzzles, maps, strict=True) for m in ms)
+        return TtaPlan(kind, tuple(puzzles), k, maps, variants)
+
+    def owner(self, variant_index: int) -> tuple[int, int]:
+        """(puzzle index, variant number) of a variant."""
+        return divmod(variant_index, self.k)
+
+    def candidate(self, last: Pass) -> Candidate:
+        """A variant's final pass, mapped back and checked against the original puzzle."""
+        i, v = self.owner(last.index)
+        answer = self.maps[i][v].invert(last.answer)
+        puzzle = self.puzzles[i]
+        return Candidate(answer, self.kind.check(answer, puzzle), float(last.confidence.mean()), last)
+
+    def vote(self, last_passes: Sequence[Pass]) -> list[SolveResult]:
+        """One result per puzzle from the final passes of all its variants."""
+        by_puzzle: list[list[Candidate]] = [[] for _ in self.puzzles]
+        for p in last_passes:
+            by_puzzle[self.owner(p.index)[0]].append(self.candidate(p))
+        results = []
+        for i, cands in enumerate(by_puzzle):
+            if len(cands) != self.k:
+                raise ValueError(f"puzzle {i}: {len(cands)} of {self.k} variants finished")
+            best = vote(cands)
+            results.append(SolveResult.from_check(
+                best.check, best.answer, best.last.number, best.last.halt_probability,
+                best.last.halted_by_model, best.confidence,
+            ))
+        return results
+
+
+def solve_tta(
+    loop: HaltingLoop, puzzles: Sequence[Any], k: int, rng: np.random.Generator
+) -> list[SolveResult]:
+    """Solve every puzzle with K variants in one batch and vote; results in input order.
+
+    A window that wants to show the variants thinking builds the `TtaPlan` itself, runs
+    ``loop.run(plan.variants)`` and calls ``plan.vote`` on the final passes.
+    """
+    plan = TtaPlan.build(loop.kind, puzzles, k, rng)
+    last = [p for p in loop.run(plan.variants) if p.halted]
+    return plan.vote(last)

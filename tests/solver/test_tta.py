@@ -1,0 +1,121 @@
+"""Test-time augmentation: inverse maps, voting, and a full run with an echoing fake step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from solver.halting import HaltingLoop, StepOutput
+from solver.kinds import ArcKind, MazeKind, SudokuKind
+from solver.maze import MAZE_CODEC_30, Maze, parse_maze, solve_maze
+from solver.result import RuleCheck, SolveStatus
+from solver.sudoku import Sudoku, is_solution
+from solver.sudoku_generator import random_full_grid
+from solver.tta import Candidate, TtaPlan, augmentations, solve_tta, vote
+
+MAZE = """\
+#######
+#S  # #
+# # # #
+# #   #
+#   #G#
+#######
+"""
+
+
+def echo_step(vocab: int, S: int = 8, D: int = 2):
+    """A fake model whose answer is its input: confident, halting at once."""
+
+    def step(tokens, y, z):
+        logits = np.full((*tokens.shape, vocab), -4.0, np.float32)
+        np.put_along_axis(logits, tokens[..., None], 4.0, -1)
+        return StepOutput(y, z, logits, np.full(len(tokens), 3.0, np.float32))
+
+    return step
+
+
+def carry(S: int, D: int = 2):
+    return lambda b: (np.zeros((b, S, D), np.float32), np.zeros((b, S, D), np.float32))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sudoku_maps_invert(seed):
+    rng = np.random.default_rng(seed)
+    grid = np.asarray(random_full_grid(rng), np.int8).reshape(81)
+    puzzle = Sudoku(grid)
+    for m in augmentations("sudoku", 8, rng):
+        assert np.array_equal(m.invert(m.apply(puzzle).givens), grid)
+
+
+def test_maze_and_arc_maps_invert():
+    rng = np.random.default_rng(0)
+    maze = parse_maze(MAZE)
+    for m in augmentations("maze", 8, rng):
+        assert m.invert(m.apply(maze)) == maze
+    grid = rng.integers(0, 10, (3, 5))
+    for m in augmentations("arc", 6, rng):
+        assert np.array_equal(m.invert(m.apply(grid)), grid)
+    with pytest.raises(ValueError, match="only 8"):
+        augmentations("maze", 9, rng)
+
+
+def test_sudoku_tta_with_echo_step_gives_back_the_original():
+    rng = np.random.default_rng(1)
+    solved = [Sudoku(np.asarray(random_full_grid(rng), np.int8).reshape(81)) for _ in range(3)]
+    loop = HaltingLoop(echo_step(11), SudokuKind(), carry(85))
+    results = solve_tta(loop, solved, 6, rng)
+    for r, p in zip(results, solved, strict=True):
+        assert r.status is SolveStatus.VERIFIED and is_solution(r.answer, p)
+        assert np.array_equal(r.answer, p.givens)
+
+
+def test_maze_tta_with_a_solving_fake_step():
+    """A fake step that solves whatever (transformed) maze it gets: every variant maps back."""
+    question = parse_maze(MAZE)
+    kind = MazeKind(MAZE_CODEC_30)
+
+    def solving_step(tokens, y, z):
+        answers = []
+        for row in tokens:
+            full = MAZE_CODEC_30.decode_answer(row)
+            answers.append(MAZE_CODEC_30.encode_answer(solve_maze(full)))
+        return echo_step(6)(np.stack(answers), y, z)
+
+    loop = HaltingLoop(solving_step, kind, carry(904))
+    [result] = solve_tta(loop, [question], 8, np.random.default_rng(0))
+    assert result.status is SolveStatus.VERIFIED
+    assert result.answer == solve_maze(question)
+
+
+def test_arc_tta_with_echo_step():
+    rng = np.random.default_rng(2)
+    grid = rng.integers(0, 10, (4, 7)).astype(np.uint8)
+    loop = HaltingLoop(echo_step(12), ArcKind(), carry(904))
+    plan = TtaPlan.build(loop.kind, [grid], 5, rng)
+    assert len(plan.variants) == 5
+    last = [p for p in loop.run(plan.variants) if p.halted]
+    [result] = plan.vote(last)
+    assert result.status is SolveStatus.UNVERIFIED
+    assert np.array_equal(result.answer, grid)
+
+
+def _cand(value: int, ok: bool, conf: float) -> Candidate:
+    return Candidate(np.full(3, value), RuleCheck(ok, True, ""), conf, last=None)  # type: ignore[arg-type]
+
+
+def test_vote_prefers_valid_then_summed_confidence():
+    # Two invalid but confident answers lose to a single valid one.
+    best = vote([_cand(1, False, 0.99), _cand(1, False, 0.99), _cand(2, True, 0.4)])
+    assert best.answer[0] == 2
+    # Among valid answers, two agreeing at 0.5 beat one at 0.9.
+    best = vote([_cand(1, True, 0.9), _cand(2, True, 0.5), _cand(2, True, 0.5)])
+    assert best.answer[0] == 2
+    # No valid answer: still the best-supported one.
+    best = vote([_cand(1, False, 0.3), _cand(2, False, 0.6)])
+    assert best.answer[0] == 2
+
+
+def test_identity_is_variant_zero():
+    m = augmentations("maze", 3, np.random.default_rng(0))[0]
+    maze = Maze(np.zeros((2, 2), np.uint8))
+    assert m.apply(maze) == maze
