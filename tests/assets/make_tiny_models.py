@@ -27,6 +27,10 @@ TINY = {
         vocab_size=6, seq_len=900, hidden_size=16, num_heads=2, expansion=2.0, L_layers=1,
         H_cycles=2, L_cycles=2, halt_max_steps=4, mixer="attention", pos_encoding="none",
         prefix_len=4, multiple_of=8)),
+    "tiny_arc": ("arc", "arc-canvas30-v1", ModelConfig(
+        vocab_size=12, seq_len=900, hidden_size=16, num_heads=2, expansion=2.0, L_layers=1,
+        H_cycles=2, L_cycles=2, halt_max_steps=4, mixer="attention", pos_encoding="none",
+        prefix_len=4, multiple_of=8)),
 }
 
 
