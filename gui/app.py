@@ -1,0 +1,148 @@
+"""The GUI entry point: ``trm-puzzles`` (or ``python -m gui``).
+
+    trm-puzzles               open the window
+    trm-puzzles --self-test   open it offscreen, solve a shipped puzzle, print the result, exit
+    trm-puzzles --version
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "trm-puzzles"
+APPLICATION = "trm-puzzles"
+
+
+def _data_dir() -> Path:
+    """The user's data folder for this app (logs, crash reports)."""
+    from PySide6.QtCore import QStandardPaths
+
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _setup_logging(verbose: bool) -> None:
+    """Log to stderr, or to a file when there is no console (a frozen windowed build)."""
+    level = logging.DEBUG if verbose else logging.INFO
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    if sys.stderr is None or getattr(sys, "frozen", False):
+        logging.basicConfig(filename=_data_dir() / "trm-puzzles.log", level=level, format=fmt)
+        sys.excepthook = _crash_report
+    else:
+        logging.basicConfig(level=level, format=fmt)
+
+
+def _crash_report(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """Leave a readable report in the data folder; the person can send it in."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    report = _data_dir() / f"crash-{stamp}.txt"
+    text = "".join(traceback.format_exception(kind, value, tb))
+    from gui import __version__
+
+    report.write_text(f"trm-puzzles {__version__} crashed at {stamp}\n\n{text}", encoding="utf-8")
+    logging.getLogger(__name__).critical("unhandled exception, report in %s\n%s", report, text)
+
+
+def _application(argv: list[str]):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationDisplayName("TRM Puzzles")
+    return app
+
+
+def self_test(timeout_s: float = 120.0) -> int:
+    """Open the window offscreen, solve a shipped Sudoku with the default model, print the result."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = _application(sys.argv[:1])
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from gui.main_window import MainWindow
+    from gui.samples import list_samples
+    from gui.settings import AppSettings
+
+    window = MainWindow(AppSettings())  # defaults, whatever the user has set
+    window.show()
+    samples = [s for s in list_samples() if s.kind == "sudoku"]
+    if not samples:
+        print("self-test: FAILED: no shipped Sudoku sample found")
+        return 2
+    if not window.open_path(samples[0].path, "sudoku"):
+        print(f"self-test: FAILED: could not open {samples[0].path}: {window.sudoku.banner.label.text()}")
+        return 2
+    panel = window.sudoku
+    failure: list[str] = []
+    panel.run.failed.connect(failure.append)
+    loop = QEventLoop()
+    panel.run.runningChanged.connect(lambda running: None if running else loop.quit())
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    if not panel.solve():
+        print("self-test: FAILED: the solve did not start")
+        return 2
+    loop.exec()
+    result = panel.run.last_result
+    ready = panel.run.model
+    window.close()
+    app.processEvents()
+    if failure or result is None or ready is None:
+        why = failure[0] if failure else "timed out" if panel.run.running else "no result"
+        print(f"self-test: FAILED: {why}")
+        return 1
+    print(
+        f"self-test: ok; model {ready.name}; provider {ready.provider_reason}; "
+        f"result {result.status.value} after {result.passes} passes"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the app."""
+    parser = argparse.ArgumentParser(prog="trm-puzzles", description="Puzzles solved by a Tiny Recursive Model.")
+    parser.add_argument("--self-test", action="store_true", help="open offscreen, solve a sample, print the result, exit")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--verbose", action="store_true", help="debug logging")
+    parser.add_argument("file", nargs="?", help="a puzzle file to open")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.version:
+        from gui import __version__
+
+        print(f"trm-puzzles {__version__}")
+        return 0
+    from PySide6.QtCore import QCoreApplication
+
+    # Before anything asks for QSettings or the data folder.
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    _setup_logging(args.verbose)
+    if args.self_test:
+        return self_test()
+    app = _application(sys.argv[:1])
+    from gui.main_window import MainWindow
+    from gui.settings import load_settings
+    from gui.theme import apply_theme
+
+    settings = load_settings()
+    apply_theme(app, settings.theme)
+    window = MainWindow(settings)
+    window.show()
+    if args.file:
+        window.open_path(Path(args.file))
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

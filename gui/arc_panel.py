@@ -1,0 +1,455 @@
+"""ArcPanel: the ARC tab: demonstration pairs, the test input, a paintable answer, the model's answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.arc_state import ArcAnswerState, parse_size
+from gui.colours import ARC_NAMES, ARC_PALETTE
+from gui.commands import push_edit
+from gui.pass_frame import PassFrame
+from gui.result_text import ERROR, INFO, LEVEL_STYLE, WARNING, describe_result
+from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
+from gui.solve_run import SolveRun
+from gui.views.grid_view import GridView
+from gui.views.message_banner import MessageBanner
+from gui.views.pass_timeline import PassTimeline
+from solver.arc import ArcPair, ArcTask, format_arc_task, load_arc_task, parse_arc_task
+from solver.result import SolveResult
+
+log = logging.getLogger(__name__)
+
+ARC_FILTER = "ARC task (*.json);;All files (*)"
+ARC_NOTE = (
+    "TRM ARC models only know the tasks they were trained on: each task has its own learned "
+    "embedding, so a new task gets a guess at best."
+)
+
+
+def _small_grid(grid: np.ndarray, title: str) -> QWidget:
+    """A captioned read-only grid for the demonstration pairs."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    h, w = grid.shape
+    caption = QLabel(f"{title} {h}×{w}")
+    view = GridView(ARC_PALETTE, cell_hint=12)
+    view.set_grid(grid)
+    view.setMinimumSize(max(60, w * 8), max(60, h * 8))
+    view.setAccessibleName(caption.text())
+    layout.addWidget(caption)
+    layout.addWidget(view, 1)
+    return box
+
+
+class ArcPanel(QWidget):
+    """Owns the open task, the answer grid being painted and the model's attempts."""
+
+    kind = "arc"
+    titleChanged = Signal(str)
+    statusChanged = Signal()
+
+    def __init__(
+        self,
+        load_model: Callable[[], Callable[[], ModelHandle]],
+        solve_options: Callable[[], SolveOptions],
+        model_available: Callable[[], bool],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._load_model = load_model
+        self._solve_options = solve_options
+        self._model_available = model_available
+        self.task: ArcTask | None = None
+        self.test_index = 0
+        self.state = ArcAnswerState.blank()
+        self.undo_stack = QUndoStack(self)
+        self.colour = 1
+        self.tool = "paint"  # or "fill"
+        self._stroke: list[tuple[int, int]] = []
+        self.file_path: Path | None = None
+        self.step_wrapper = None
+
+        self.banner = MessageBanner()
+        self.note = QLabel(ARC_NOTE)
+        self.note.setWordWrap(True)
+        self.task_label = QLabel("No task open: File ▸ Open… a task JSON, or pick a sample.")
+        self.pairs_box = QWidget()
+        self.pairs_layout = QGridLayout(self.pairs_box)
+        pairs_scroll = QScrollArea()
+        pairs_scroll.setWidgetResizable(True)
+        pairs_scroll.setWidget(self.pairs_box)
+        pairs_scroll.setMinimumWidth(260)
+        self.test_choice = QComboBox()
+        self.test_choice.setAccessibleName("Test input")
+        self.test_view = GridView(ARC_PALETTE, cell_hint=16)
+        self.test_view.setAccessibleName("Test input grid")
+        self.answer_view = GridView(ARC_PALETTE, cell_hint=16)
+        self.answer_view.editable = True
+        self.answer_view.setAccessibleName("Your answer")
+        self.model_view = GridView(ARC_PALETTE, cell_hint=16)
+        self.model_view.setAccessibleName("Model's answer")
+        self.model_label = QLabel("Model's answer")
+        self.size_edit = QLineEdit("3x3")
+        self.size_edit.setMaximumWidth(70)
+        self.size_edit.setToolTip("Rows x columns, e.g. 10x20; the top-left content is kept")
+        self.size_edit.setAccessibleName("Answer grid size")
+        self.resize_button = QPushButton("Resize")
+        self.copy_button = QPushButton("Copy from input")
+        self.reset_button = QPushButton("Reset")
+        self.paint_radio = QRadioButton("Paint")
+        self.fill_radio = QRadioButton("Flood fill")
+        self.paint_radio.setChecked(True)
+        self.palette_group = QButtonGroup(self)
+        palette_row = QHBoxLayout()
+        for index, hex_colour in enumerate(ARC_PALETTE):
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setFixedSize(26, 26)
+            button.setToolTip(f"{index}: {ARC_NAMES[index]} (key {index})")
+            button.setAccessibleName(f"Colour {index} {ARC_NAMES[index]}")
+            button.setStyleSheet(
+                f"QToolButton {{ background: {hex_colour}; border: 1px solid #555; }}"
+                "QToolButton:checked { border: 3px solid palette(highlight); }"
+            )
+            self.palette_group.addButton(button, index)
+            palette_row.addWidget(button)
+        palette_row.addStretch(1)
+        self.palette_group.button(self.colour).setChecked(True)
+        self.solve_button = QPushButton("Solve")
+        self.cancel_button = QPushButton("Cancel")
+        self.keep_button = QPushButton("Keep thinking")
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.timeline = PassTimeline()
+        self.run = SolveRun(self.timeline, self)
+
+        test_box = QVBoxLayout()
+        test_box.addWidget(QLabel("Test input"))
+        test_box.addWidget(self.test_choice)
+        test_box.addWidget(self.test_view, 1)
+        answer_box = QVBoxLayout()
+        answer_box.addWidget(QLabel("Your answer"))
+        tools = QHBoxLayout()
+        for w in (self.paint_radio, self.fill_radio, self.size_edit, self.resize_button):
+            tools.addWidget(w)
+        tools.addStretch(1)
+        answer_box.addLayout(tools)
+        answer_box.addLayout(palette_row)
+        answer_box.addWidget(self.answer_view, 1)
+        grid_buttons = QHBoxLayout()
+        grid_buttons.addWidget(self.copy_button)
+        grid_buttons.addWidget(self.reset_button)
+        grid_buttons.addStretch(1)
+        answer_box.addLayout(grid_buttons)
+        model_box = QVBoxLayout()
+        model_box.addWidget(self.model_label)
+        model_box.addWidget(self.model_view, 1)
+        solve_row = QHBoxLayout()
+        for b in (self.solve_button, self.cancel_button, self.keep_button):
+            solve_row.addWidget(b)
+        model_box.addLayout(solve_row)
+
+        columns = QHBoxLayout()
+        columns.addWidget(pairs_scroll, 3)
+        columns.addLayout(test_box, 2)
+        columns.addLayout(answer_box, 3)
+        columns.addLayout(model_box, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.task_label)
+        layout.addWidget(self.note)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.timeline)
+
+        self.palette_group.idClicked.connect(self.set_colour)
+        self.paint_radio.toggled.connect(lambda on: self.set_tool("paint" if on else "fill"))
+        self.resize_button.clicked.connect(lambda: self.resize_answer(self.size_edit.text()))
+        self.size_edit.returnPressed.connect(lambda: self.resize_answer(self.size_edit.text()))
+        self.copy_button.clicked.connect(self.copy_from_input)
+        self.reset_button.clicked.connect(self.reset_answer)
+        self.test_choice.currentIndexChanged.connect(self.choose_test)
+        self.answer_view.cellPressed.connect(self._pressed)
+        self.answer_view.cellDragged.connect(self._dragged)
+        self.answer_view.strokeFinished.connect(self._stroke_done)
+        self.solve_button.clicked.connect(self.solve)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.keep_button.clicked.connect(self.keep_thinking)
+        self.run.frameShown.connect(self._show_frame)
+        self.run.resultReady.connect(self._show_result)
+        self.run.failed.connect(lambda m: self.show_message(f"The model could not run: {m}", ERROR))
+        self.run.runningChanged.connect(self._running_changed)
+        self.run.cancelled.connect(lambda: self.result_label.setText(f"Cancelled after {len(self.run.frames)} pass(es)."))
+        self._refresh()
+        self._running_changed(False)
+
+    def show_message(self, text: str, level: str = INFO) -> None:
+        """A non-modal message above the task."""
+        log.info("%s: %s", level, text)
+        self.banner.show_message(text, level)
+
+    # -- task ----------------------------------------------------------------------------------
+
+    def set_task(self, task: ArcTask) -> None:
+        """Show a task's pairs and its first test input; the answer grid starts blank."""
+        self.task = task
+        while self.pairs_layout.count():
+            item = self.pairs_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for row, pair in enumerate(task.train):
+            self.pairs_layout.addWidget(_small_grid(pair.input, f"Example {row + 1} in"), row, 0)
+            arrow = QLabel("→")
+            arrow.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.pairs_layout.addWidget(arrow, row, 1)
+            if pair.output is not None:
+                self.pairs_layout.addWidget(_small_grid(pair.output, "out"), row, 2)
+        self.test_choice.blockSignals(True)
+        self.test_choice.clear()
+        self.test_choice.addItems([f"Test {i + 1} of {len(task.test)}" for i in range(len(task.test))])
+        self.test_choice.blockSignals(False)
+        self.task_label.setText(f"Task {task.name or '(unnamed)'}: {len(task.train)} examples, {len(task.test)} test input(s)")
+        self.choose_test(0)
+
+    def choose_test(self, index: int) -> None:
+        """Show test input `index` with a fresh answer grid of its size."""
+        if self.task is None or not 0 <= index < len(self.task.test):
+            return
+        self.run.cancel()
+        self.test_index = index
+        grid = self.task.test[index].input
+        self.test_view.set_grid(grid)
+        self.undo_stack.clear()
+        self.state = ArcAnswerState.blank(*grid.shape)
+        self.model_view.set_grid(np.zeros((1, 1), np.uint8))
+        self.model_view.set_overlay(None)
+        self.timeline.reset(0.5, 16)
+        self.result_label.clear()
+        self._refresh()
+
+    @property
+    def test_input(self) -> np.ndarray | None:
+        """The test input on show."""
+        return None if self.task is None else self.task.test[self.test_index].input
+
+    def open_file(self, path: str | Path) -> bool:
+        """Open a task JSON; a bad file is a message and the current task stays."""
+        path = Path(path)
+        try:
+            task = load_arc_task(path)
+        except (OSError, ValueError) as err:
+            self.show_message(f"Could not open the task: {err}", ERROR)
+            return False
+        self.file_path = path
+        self.set_task(task)
+        self.banner.clear()
+        self.titleChanged.emit(path.name)
+        return True
+
+    def paste_text(self, text: str) -> bool:
+        """A task JSON from the clipboard."""
+        try:
+            task = parse_arc_task(text, name="pasted")
+        except ValueError as err:
+            self.show_message(f"The pasted text is not an ARC task: {err}", ERROR)
+            return False
+        self.set_task(task)
+        return True
+
+    def copy_text(self) -> str:
+        """The answer grid as JSON rows (the task when nothing is painted)."""
+        return str(self.state.grid.tolist()).replace(" ", "")
+
+    def save_file(self, path: str | Path) -> bool:
+        """Save the task, with the painted grid as the output of the current test input."""
+        if self.task is None:
+            self.show_message("No task is open.", INFO)
+            return False
+        tests = list(self.task.test)
+        tests[self.test_index] = ArcPair(tests[self.test_index].input, self.state.grid.copy())
+        task = ArcTask(self.task.name, self.task.train, tuple(tests))
+        try:
+            Path(path).write_text(format_arc_task(task), encoding="utf-8")
+        except OSError as err:
+            self.show_message(f"Could not save: {err}", ERROR)
+            return False
+        self.undo_stack.setClean()
+        return True
+
+    # -- painting ------------------------------------------------------------------------------
+
+    def set_colour(self, colour: int) -> None:
+        """The colour painting and filling use."""
+        self.colour = colour
+        button = self.palette_group.button(colour)
+        if button is not None and not button.isChecked():
+            button.setChecked(True)
+
+    def set_tool(self, tool: str) -> None:
+        """'paint' or 'fill'."""
+        self.tool = tool
+        (self.paint_radio if tool == "paint" else self.fill_radio).setChecked(True)
+
+    def paint(self, cells: list[tuple[int, int]], colour: int | None = None) -> None:
+        """Paint cells as one undoable edit."""
+        self._edit(self.state.with_paint(cells, self.colour if colour is None else colour), "Paint")
+
+    def fill(self, cell: tuple[int, int], colour: int | None = None) -> None:
+        """Flood fill from a cell as one undoable edit."""
+        self._edit(self.state.with_fill(cell, self.colour if colour is None else colour), "Flood fill")
+
+    def resize_answer(self, text: str) -> bool:
+        """Resize the answer grid ('10x20'), keeping its top-left content."""
+        try:
+            height, width = parse_size(text)
+        except ValueError as err:
+            self.show_message(str(err), ERROR)
+            return False
+        self._edit(self.state.with_size(height, width), f"Resize to {height}x{width}")
+        return True
+
+    def copy_from_input(self) -> None:
+        """The answer grid becomes a copy of the test input."""
+        if self.test_input is not None:
+            self._edit(ArcAnswerState.of_grid(self.test_input), "Copy from input")
+
+    def reset_answer(self) -> None:
+        """All black, same size."""
+        self._edit(ArcAnswerState.of_grid(np.zeros(self.state.shape, np.uint8)), "Reset grid")
+
+    @Slot(int, int, int)
+    def _pressed(self, row: int, col: int, button: int) -> None:
+        if self.tool == "fill":
+            self.fill((row, col))
+            return
+        self._stroke = [(row, col)]
+        self._preview()
+
+    @Slot(int, int)
+    def _dragged(self, row: int, col: int) -> None:
+        if self._stroke:
+            self._stroke.append((row, col))
+            self._preview()
+
+    def _preview(self) -> None:
+        shape, data = self.state.with_paint(self._stroke, self.colour)
+        self.answer_view.set_grid(np.frombuffer(data, np.uint8).reshape(shape))
+
+    @Slot()
+    def _stroke_done(self) -> None:
+        if self._stroke:
+            cells, self._stroke = self._stroke, []
+            self.paint(cells)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        text = event.text()
+        if len(text) == 1 and text.isdigit():
+            self.set_colour(int(text))
+        else:
+            super().keyPressEvent(event)
+
+    def _edit(self, after: object, text: str) -> None:
+        push_edit(self.undo_stack, self.state, after, text, self._refresh)
+
+    def _refresh(self) -> None:
+        self.answer_view.set_grid(self.state.grid)
+        h, w = self.state.shape
+        self.size_edit.setText(f"{h}x{w}")
+        has_task = self.task is not None
+        for widget in (self.copy_button, self.reset_button, self.resize_button):
+            widget.setEnabled(has_task)
+        self.statusChanged.emit()
+
+    # -- solving -------------------------------------------------------------------------------
+
+    def model_ready(self) -> bool:
+        """True when an ARC model is configured or shipped; says so in the note otherwise."""
+        available = self._model_available()
+        extra = "" if available else " No ARC model ships yet: choose one in Preferences to try."
+        self.note.setText(ARC_NOTE + extra)
+        return available
+
+    def solve(self) -> bool:
+        """Run the ARC model on the test input (when there is one)."""
+        if self.run.running:
+            return False
+        if self.test_input is None:
+            self.show_message("Open a task first.", INFO)
+            return False
+        if not self.model_ready():
+            self.show_message("No ARC model is installed; the painting tools work without one.", WARNING)
+            return False
+        options = self._solve_options()
+        request = SolveRequest(
+            puzzle=self.test_input.copy(),
+            load_model=self._load_model(),
+            max_passes=options.max_passes,
+            threshold=options.threshold,
+            tta_k=options.tta_k,
+            step_wrapper=self.step_wrapper,
+        )
+        self.banner.clear()
+        self.result_label.setStyleSheet("")
+        self.result_label.setText("Solving…")
+        self.run.start(request)
+        return True
+
+    def cancel(self) -> None:
+        """Stop the model now."""
+        self.run.cancel()
+
+    def keep_thinking(self) -> bool:
+        """More passes from where the model stopped."""
+        return self.run.keep_thinking()
+
+    @Slot(object, int)
+    def _show_frame(self, frame: PassFrame, inner: int) -> None:
+        answer = frame.answer_at(inner)
+        if answer.size == 0:
+            self.model_view.set_grid(np.zeros((1, 1), np.uint8))
+            self.model_view.set_overlay(None)
+            self.model_label.setText(f"Model's answer (pass {frame.number}: no grid yet)")
+            return
+        self.model_view.set_grid(answer)
+        same_shape = frame.changed.shape == answer.shape
+        self.model_view.set_overlay(None, changed=frame.changed if same_shape else None)
+        h, w = answer.shape
+        self.model_label.setText(f"Model's answer {h}×{w} (pass {frame.number})")
+        self.statusChanged.emit()
+
+    @Slot(object)
+    def _show_result(self, result: SolveResult) -> None:
+        text, level = describe_result(result)
+        answer = np.asarray(result.answer) if result.answer is not None else None
+        if answer is not None and answer.shape == self.state.shape and np.array_equal(answer, self.state.grid):
+            text += " It matches your answer."
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(LEVEL_STYLE[level])
+
+    @Slot(bool)
+    def _running_changed(self, running: bool) -> None:
+        self.solve_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.keep_button.setEnabled(not running and self.run.last_carry is not None)
+        self.statusChanged.emit()

@@ -1,0 +1,42 @@
+"""The end state of a solve, said plainly (no Qt)."""
+
+from __future__ import annotations
+
+from solver.result import SolveResult, SolveStatus
+
+INFO, SUCCESS, WARNING, ERROR = "info", "success", "warning", "error"
+
+# Qt style sheets for the result line under a board, by level.
+LEVEL_STYLE = {
+    SUCCESS: "color: #2e9e4f; font-weight: bold;",
+    ERROR: "color: #d0342c; font-weight: bold;",
+    WARNING: "color: #c77c00; font-weight: bold;",
+    INFO: "",
+}
+
+
+def describe_result(result: SolveResult) -> tuple[str, str]:
+    """(sentence, level) for the line under the board."""
+    passes = f"{result.passes} pass{'es' if result.passes != 1 else ''}"
+    halt = f"halt probability {result.halt_probability:.0%}"
+    if result.status is SolveStatus.VERIFIED:
+        return f"Verified solution after {passes} ({halt}): the rule checker accepts it.", SUCCESS
+    if result.status is SolveStatus.BROKEN_RULES:
+        return (
+            f"The model stopped after {passes} with an answer that breaks the rules "
+            f"({result.reason}); the cells are marked in red. Try “Keep thinking”.",
+            ERROR,
+        )
+    if result.status is SolveStatus.NO_ANSWER:
+        return (
+            f"No answer within the cap of {passes}: {result.reason}. "
+            "“Keep thinking” runs more passes.",
+            WARNING,
+        )
+    if result.status is SolveStatus.UNVERIFIED:
+        return (
+            f"The model answered after {passes} ({halt}). ARC has no rule checker: "
+            "compare it with your own answer.",
+            INFO,
+        )
+    return f"The puzzle cannot be solved as entered: {result.reason}", ERROR

@@ -1,0 +1,170 @@
+"""The solve job the worker runs: load the model, run the halting loop, turn passes into frames.
+
+Plain Python (no Qt): it yields events, the worker emits them, the panel draws them. Every array
+in an event is a fresh copy, so the UI thread never shares memory with the loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from gui.pass_frame import PassFrame
+from solver.contract import ModelCard
+from solver.halting import Carry, HaltingLoop, Pass, Step
+from solver.kinds import PuzzleKind, kind_for
+from solver.maze import Maze
+from solver.result import SolveResult
+from solver.tta import TtaPlan
+
+
+class ModelHandle(Protocol):
+    """A loaded model as the job needs it (the adapter over solver.session provides one)."""
+
+    name: str
+    path: str
+    card: ModelCard
+    provider: str  # "CUDA" or "CPU"
+    provider_reason: str  # one line: why this provider
+    step: Step
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """The person's solving preferences; None means the model card's own value."""
+
+    max_passes: int | None = None
+    threshold: float | None = None
+    tta_k: int = 1
+
+
+@dataclass(frozen=True)
+class SolveRequest:
+    """Everything one solve needs; built on the UI thread, read on the worker thread."""
+
+    puzzle: Any  # the kind's puzzle: Sudoku, Maze, or an ARC test input grid
+    load_model: Callable[[], ModelHandle]
+    max_passes: int | None = None  # None = the card's
+    threshold: float | None = None  # None = the card's
+    carry: Carry | None = None  # keep thinking from here ...
+    more_passes: int = 0  # ... for this many passes, halting ignored
+    precheck: Callable[[], str] | None = None  # e.g. the Sudoku uniqueness check; returns a note
+    step_wrapper: Callable[[Step], Step] | None = None  # tests slow the step down with this
+    tta_k: int = 1  # > 1: K symmetric variants run together and vote; variant 0 is drawn
+    seed: int | None = None  # for the TTA variants
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell the person before the passes start."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ModelReady:
+    """The model is loaded: what the status bar shows."""
+
+    name: str
+    provider: str
+    provider_reason: str
+    card: ModelCard
+    max_passes: int
+    threshold: float
+
+
+@dataclass(frozen=True, eq=False)
+class PassEvent:
+    """One pass, drawn the moment it arrives; `result` and `carry` are set on the last one."""
+
+    frame: PassFrame
+    result: SolveResult | None = None
+    carry: Carry | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class TtaVote:
+    """The vote over K variants, after the last of them halted."""
+
+    result: SolveResult
+    carry: Carry | None
+    k: int
+
+
+def display_grid(answer: Any) -> np.ndarray:
+    """A kind's answer as the array a view paints (a copy)."""
+    if isinstance(answer, Maze):
+        return np.array(answer.grid, np.uint8)
+    return np.array(answer)
+
+
+def frame_from_pass(p: Pass, kind: PuzzleKind, puzzle: Any, elapsed_s: float) -> PassFrame:
+    """The view's copy of one solver `Pass`."""
+    answer = display_grid(p.answer)
+    shape = answer.shape
+
+    def cells(values: np.ndarray) -> np.ndarray:
+        return np.array(kind.cells(values, p.answer, puzzle)).reshape(shape)
+
+    violations = np.zeros(answer.size, bool)
+    bad = [c for c in p.check.bad_cells if 0 <= c < answer.size]
+    violations[bad] = True
+    inner: tuple[np.ndarray, ...] = ()
+    if p.inner_tokens is not None:
+        inner = tuple(display_grid(kind.decode(t, puzzle)) for t in p.inner_tokens)
+    return PassFrame(
+        number=p.number,
+        answer=answer,
+        confidence=cells(p.confidence).astype(np.float32),
+        changed=cells(p.changed).astype(bool),
+        violations=violations.reshape(shape),
+        halt_probability=float(p.halt_probability),
+        rule_ok=p.check.ok,
+        rule_reason=p.check.reason,
+        inner_answers=inner,
+        elapsed_s=elapsed_s,
+    )
+
+
+def run_solve(request: SolveRequest) -> Iterator[Notice | ModelReady | PassEvent | TtaVote]:
+    """The whole solve as a generator; closing it stops the loop before its next pass."""
+    started = time.perf_counter()
+    if request.precheck is not None:
+        note = request.precheck()
+        if note:
+            yield Notice(note)
+    model = request.load_model()
+    card = model.card
+    kind = kind_for(card.kind, card.codec)
+    kind.validate(request.puzzle)  # ValueError with a message the window shows
+    step = request.step_wrapper(model.step) if request.step_wrapper else model.step
+    loop = HaltingLoop.from_card(step, card, kind, request.threshold, request.max_passes)
+    yield ModelReady(model.name, model.provider, model.provider_reason, card, loop.max_passes, loop.threshold)
+    plan = None
+    if request.carry is not None and request.more_passes > 0:
+        passes = loop.resume([request.puzzle], [request.carry], request.more_passes)
+    elif request.tta_k > 1:
+        plan = TtaPlan.build(kind, [request.puzzle], request.tta_k, np.random.default_rng(request.seed))
+        passes = loop.run(plan.variants)
+    else:
+        passes = loop.run([request.puzzle])
+    last: list[Pass] = []
+    try:
+        for p in passes:
+            if p.halted:
+                last.append(p)
+            if p.index != 0:
+                continue  # TTA: only the puzzle itself (variant 0) is drawn pass by pass
+            frame = frame_from_pass(p, kind, request.puzzle, time.perf_counter() - started)
+            done = p.halted and plan is None
+            yield PassEvent(frame, p.result() if done else None, p.carry if p.halted else None)
+    finally:
+        passes.close()  # type: ignore[attr-defined]
+    if plan is not None:
+        result = plan.vote(last)[0]
+        own = next(p for p in last if p.index == 0)
+        yield TtaVote(result, own.carry, request.tta_k)

@@ -1,0 +1,382 @@
+"""SudokuPanel: the Sudoku tab: board, puzzle list, solving with a pass timeline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+
+from gui.background import BackgroundTask
+from gui.commands import push_edit
+from gui.pass_frame import PassFrame
+from gui.puzzle_list import PuzzleList
+from gui.result_text import ERROR, INFO, LEVEL_STYLE, SUCCESS, WARNING, describe_result
+from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
+from gui.solve_run import SolveRun
+from gui.sudoku_files import load_sudoku_file, read_sudokus, sudoku_file_text
+from gui.sudoku_state import SudokuBoardState
+from gui.views.message_banner import MessageBanner
+from gui.views.pass_timeline import PassTimeline
+from gui.views.sudoku_board_view import SudokuBoardView
+from solver.result import SolveResult
+from solver.sudoku import Sudoku, format_sudoku
+from solver.sudoku_generator import GeneratedSudoku, generate
+from solver.sudoku_grading import Grade
+from solver.sudoku_search import count_solutions
+
+log = logging.getLogger(__name__)
+
+GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: "Hard"}
+
+
+def uniqueness_note(givens: np.ndarray) -> str:
+    """What the exact solver says about an entered puzzle ('' when it has one solution)."""
+    count = count_solutions(givens, limit=2)
+    if count == 0:
+        return "The exact solver finds no solution to this puzzle; the model will try anyway."
+    if count > 1:
+        return "This puzzle has more than one solution; the model will try anyway."
+    return ""
+
+
+class SudokuPanel(QWidget):
+    """Owns the Sudoku being edited, its undo stack and its solves."""
+
+    kind = "sudoku"
+    titleChanged = Signal(str)
+    statusChanged = Signal()
+
+    def __init__(
+        self,
+        load_model: Callable[[], Callable[[], ModelHandle]],
+        solve_options: Callable[[], SolveOptions],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._load_model = load_model  # -> a loader the worker calls
+        self._solve_options = solve_options  # -> the person's passes, threshold, TTA
+        self.state = SudokuBoardState.empty()
+        self.undo_stack = QUndoStack(self)
+        self.puzzles: PuzzleList[Sudoku] = PuzzleList()
+        self.entering_givens = True  # typed digits become givens (a puzzle is being entered)
+        self.file_path: Path | None = None
+        self.source = ""
+        self._answer_visible = False
+        self.step_wrapper = None  # tests slow the model down through this
+
+        self.banner = MessageBanner()
+        self.board = SudokuBoardView()
+        self.timeline = PassTimeline()
+        self.run = SolveRun(self.timeline, self)
+        self.generator = BackgroundTask(self)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setAccessibleName("Solve result")
+        self.info_label = QLabel()
+        self.prev_button = QToolButton(text="◀")
+        self.prev_button.setToolTip("Previous puzzle in the file (Page Up)")
+        self.next_button = QToolButton(text="▶")
+        self.next_button.setToolTip("Next puzzle in the file (Page Down)")
+        self.list_label = QLabel()
+        self.solve_button = QPushButton("Solve")
+        self.solve_button.setToolTip("Run the model pass by pass (F5)")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the model now (Esc)")
+        self.keep_button = QPushButton("Keep thinking")
+        self.keep_button.setToolTip("Run more passes past the model's halt")
+
+        top = QHBoxLayout()
+        top.addWidget(self.prev_button)
+        top.addWidget(self.list_label)
+        top.addWidget(self.next_button)
+        top.addWidget(self.info_label, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.solve_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.keep_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(top)
+        layout.addWidget(self.board, 1)
+        layout.addWidget(self.result_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.timeline)
+
+        self.board.digitEntered.connect(self.enter_digit)
+        self.prev_button.clicked.connect(lambda: self.step_list(-1))
+        self.next_button.clicked.connect(lambda: self.step_list(1))
+        self.solve_button.clicked.connect(self.solve)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.keep_button.clicked.connect(self.keep_thinking)
+        self.run.frameShown.connect(self._show_frame)
+        self.run.resultReady.connect(self._show_result)
+        self.run.notice.connect(lambda text: self.show_message(text, WARNING))
+        self.run.failed.connect(self._solve_failed)
+        self.run.runningChanged.connect(self._running_changed)
+        self.run.cancelled.connect(self._cancelled)
+        self.generator.done.connect(self._generated)
+        self.generator.failed.connect(lambda m: self.show_message(f"Could not generate a puzzle: {m}", ERROR))
+        self.generator.runningChanged.connect(lambda busy: self.statusChanged.emit())
+        self._refresh()
+        self._running_changed(False)
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def show_message(self, text: str, level: str = INFO) -> None:
+        """A non-modal message above the board (tests read it from `banner`)."""
+        log.info("%s: %s", level, text)
+        self.banner.show_message(text, level)
+
+    # -- editing -------------------------------------------------------------------------------
+
+    @Slot(int, int)
+    def enter_digit(self, cell: int, digit: int) -> None:
+        """Write (or clear) a digit in a cell as one undoable edit."""
+        if not self.entering_givens and self.state.is_given(cell):
+            self.show_message("That cell is a given; use Edit ▸ Enter givens to change the puzzle.", INFO)
+            return
+        after = self.state.with_digit(cell, digit, as_given=self.entering_givens)
+        what = f"Clear {cell_label(cell)}" if digit == 0 else f"{digit} in {cell_label(cell)}"
+        self._edit(after, what)
+
+    def _edit(self, after: object, text: str) -> None:
+        if push_edit(self.undo_stack, self.state, after, text, self._refresh):
+            self._board_changed()
+
+    def _board_changed(self) -> None:
+        """An edit makes the model's answer stale: stop it and hide it."""
+        if self.run.running:
+            self.run.cancel()
+        self._answer_visible = False
+        self.result_label.clear()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.board.show_board(self.state.givens, self.state.entries, self.state.conflicts())
+        if not self._answer_visible:
+            self.board.show_answer(None)
+        many = len(self.puzzles) > 1
+        for w in (self.prev_button, self.next_button, self.list_label):
+            w.setVisible(many)
+        if many:
+            self.list_label.setText(self.puzzles.label())
+            self.prev_button.setEnabled(self.puzzles.index > 0)
+            self.next_button.setEnabled(self.puzzles.index < len(self.puzzles) - 1)
+        mode = "entering givens" if self.entering_givens else "solving"
+        self.info_label.setText(f"{self.state.puzzle().n_givens} givens · {mode}" + (f" · {self.source}" if self.source else ""))
+        self.statusChanged.emit()
+
+    def set_entering_givens(self, on: bool) -> None:
+        """Typed digits become givens (on) or the person's entries (off)."""
+        self.entering_givens = on
+        self._refresh()
+
+    def clear_board(self) -> None:
+        """An empty board for entering a new puzzle (undoable)."""
+        self.puzzles = PuzzleList()
+        self.source = ""
+        self.entering_givens = True
+        self._edit(SudokuBoardState.empty().snapshot(), "Clear board")
+        self._refresh()
+
+    def set_puzzle(self, puzzle: Sudoku, source: str = "") -> None:
+        """Put a puzzle on the board (undoable); typed digits become entries."""
+        self.entering_givens = False
+        self.source = source or puzzle.source
+        self._edit(SudokuBoardState.from_puzzle(puzzle).snapshot(), "Load puzzle")
+        self.timeline.reset(0.5, 16)
+        self._answer_visible = False
+        self._refresh()
+
+    def set_puzzles(self, puzzles: list[Sudoku], name: str) -> None:
+        """A list of puzzles to step through; the first goes on the board."""
+        self.puzzles = PuzzleList(puzzles, 0, name)
+        self.set_puzzle(puzzles[0], self._list_source())
+
+    def step_list(self, delta: int) -> None:
+        """The previous or next puzzle of the file."""
+        if self.puzzles.step(delta):
+            self.set_puzzle(self.puzzles.current, self._list_source())
+
+    def _list_source(self) -> str:
+        current = self.puzzles.current
+        where = current.source or f"#{self.puzzles.index + 1}"
+        return f"{self.puzzles.name} {where}".strip()
+
+    # -- clipboard and files -------------------------------------------------------------------
+
+    def copy_text(self) -> str:
+        """The board as one 81-character line ('.' for blanks)."""
+        return format_sudoku(self.state.values(), "line")
+
+    def paste_text(self, text: str) -> bool:
+        """Any format the solver reads; a bad paste is a message and the board stays."""
+        try:
+            puzzles, problems = read_sudokus(text)
+        except ValueError as err:
+            self.show_message(f"The pasted text is not a Sudoku: {err}", ERROR)
+            return False
+        self._take(puzzles, problems, "clipboard")
+        return True
+
+    def open_file(self, path: str | Path) -> bool:
+        """Open a .txt/.sdk/.sdm/.csv file; a bad file is a message and the board stays."""
+        path = Path(path)
+        try:
+            puzzles, problems = load_sudoku_file(path)
+        except ValueError as err:
+            self.show_message(f"Could not open the file: {err}", ERROR)
+            return False
+        self.file_path = path
+        self._take(puzzles, problems, path.name)
+        self.titleChanged.emit(path.name)
+        return True
+
+    def _take(self, puzzles: list[Sudoku], problems: list[str], name: str) -> None:
+        if len(puzzles) > 1:
+            self.set_puzzles(puzzles, name)
+        else:
+            self.puzzles = PuzzleList()
+            self.set_puzzle(puzzles[0], name)
+        if problems:
+            self.show_message(
+                f"{len(problems)} record(s) skipped; first problem: {problems[0]}", WARNING
+            )
+        else:
+            self.banner.clear()
+
+    def save_file(self, path: str | Path) -> bool:
+        """Save the puzzle on the board (the whole list for .sdm/.csv when a file was opened)."""
+        path = Path(path)
+        current = self.state.puzzle()
+        puzzles = [current]
+        if len(self.puzzles) > 1 and path.suffix.lower() in (".sdm", ".csv"):
+            puzzles = list(self.puzzles.items)
+            puzzles[self.puzzles.index] = current
+        try:
+            path.write_text(sudoku_file_text(puzzles, path.suffix), encoding="utf-8")
+        except OSError as err:
+            self.show_message(f"Could not save {path.name}: {err}", ERROR)
+            return False
+        self.file_path = path
+        self.undo_stack.setClean()
+        self.titleChanged.emit(path.name)
+        self.show_message(f"Saved {len(puzzles)} puzzle(s) to {path.name}.", SUCCESS)
+        return True
+
+    # -- new puzzles ---------------------------------------------------------------------------
+
+    def generate_puzzle(self, grade: Grade, seed: int | None = None) -> bool:
+        """Generate a puzzle of `grade` on a worker thread (hard ones take up to a second)."""
+        rng = np.random.default_rng(seed)
+        started = self.generator.start(lambda: generate(rng, grade))
+        if started:
+            self.show_message(f"Generating a {GRADE_LABELS[grade].lower()} puzzle…", INFO)
+        return started
+
+    @Slot(object)
+    def _generated(self, made: GeneratedSudoku) -> None:
+        self.puzzles = PuzzleList()
+        label = GRADE_LABELS.get(made.grade, made.grade.name)
+        self.set_puzzle(Sudoku(made.puzzle, answer=made.solution), f"new {label.lower()} puzzle")
+        self.banner.clear()
+
+    # -- solving -------------------------------------------------------------------------------
+
+    def solve(self) -> bool:
+        """Check the puzzle with the exact solver, then run the model on a worker thread."""
+        if self.run.running:
+            return False
+        puzzle = self.state.puzzle()
+        if puzzle.n_givens == 0:
+            self.show_message("The board is empty: type or paste a puzzle first.", INFO)
+            return False
+        conflicts = self.state.conflicts() & (self.state.givens > 0)
+        if conflicts.any():
+            self.show_message("The givens break the rules (marked in red); fix them before solving.", ERROR)
+            return False
+        options = self._solve_options()
+        givens = puzzle.givens.copy()
+        request = SolveRequest(
+            puzzle=puzzle,
+            load_model=self._load_model(),
+            max_passes=options.max_passes,
+            threshold=options.threshold,
+            tta_k=options.tta_k,
+            precheck=lambda: uniqueness_note(givens),
+            step_wrapper=self.step_wrapper,
+        )
+        self.banner.clear()
+        self.result_label.setText("Solving…")
+        self._answer_visible = True
+        self.run.start(request)
+        return True
+
+    def cancel(self) -> None:
+        """Stop the model now."""
+        if self.run.running:
+            self.run.cancel()
+
+    def keep_thinking(self) -> bool:
+        """More passes from where the model stopped."""
+        if self.run.keep_thinking():
+            self._answer_visible = True
+            self.result_label.setText("Thinking further…")
+            return True
+        return False
+
+    @Slot(object, int)
+    def _show_frame(self, frame: PassFrame, inner: int) -> None:
+        if not self._answer_visible:
+            self._answer_visible = True
+        answer = frame.answer_at(inner)
+        self.board.show_answer(answer, frame.confidence, frame.changed, frame.violations)
+        self.statusChanged.emit()
+
+    @Slot(object)
+    def _show_result(self, result: SolveResult) -> None:
+        text, level = describe_result(result)
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(LEVEL_STYLE[level])
+        if result.answer is not None and self.run.frames:
+            # With TTA the vote may pick another variant's answer than the one drawn.
+            voted = np.asarray(result.answer).reshape(-1)
+            drawn = self.run.frames[-1].answer
+            if voted.shape == drawn.shape and not np.array_equal(voted, drawn):
+                bad = np.zeros(voted.size, bool)
+                bad[list(result.bad_cells)] = True
+                self.board.show_answer(voted, None, None, bad)
+                self.result_label.setText(text + f" (voted over {self._solve_options().tta_k} views)")
+        self.statusChanged.emit()
+
+    @Slot(str)
+    def _solve_failed(self, message: str) -> None:
+        self.result_label.clear()
+        self.show_message(f"The model could not run: {message}", ERROR)
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.result_label.setStyleSheet("")
+        self.result_label.setText(f"Cancelled after {len(self.run.frames)} pass(es).")
+
+    @Slot(bool)
+    def _running_changed(self, running: bool) -> None:
+        self.solve_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.keep_button.setEnabled(not running and self.run.last_carry is not None)
+        if running:
+            self.result_label.setStyleSheet("")
+        self.statusChanged.emit()
+
+
+
+
+def cell_label(cell: int) -> str:
+    """r3c7-style name for undo texts."""
+    return f"r{cell // 9 + 1}c{cell % 9 + 1}"

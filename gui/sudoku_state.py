@@ -1,0 +1,67 @@
+"""The Sudoku being edited: givens and the person's own entries, as plain numpy (no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.sudoku import CELLS, Sudoku, conflicts
+
+SudokuSnapshot = tuple[bytes, bytes]  # (givens, entries) as bytes: cheap to keep in undo history
+
+
+@dataclass
+class SudokuBoardState:
+    """Givens (the puzzle) and entries (what the person filled in), both (81,) int8, 0 = blank."""
+
+    givens: np.ndarray
+    entries: np.ndarray
+
+    @classmethod
+    def empty(cls) -> SudokuBoardState:
+        """A blank board."""
+        return cls(np.zeros(CELLS, np.int8), np.zeros(CELLS, np.int8))
+
+    @classmethod
+    def from_puzzle(cls, puzzle: Sudoku) -> SudokuBoardState:
+        """A board holding `puzzle`'s givens and no entries."""
+        return cls(np.array(puzzle.givens, np.int8), np.zeros(CELLS, np.int8))
+
+    def values(self) -> np.ndarray:
+        """(81,) what the board shows: givens, and entries where there is no given."""
+        return np.where(self.givens > 0, self.givens, self.entries).astype(np.int8)
+
+    def is_given(self, cell: int) -> bool:
+        """True when `cell` holds a digit of the puzzle itself."""
+        return bool(self.givens[cell])
+
+    def with_digit(self, cell: int, digit: int, as_given: bool) -> SudokuSnapshot:
+        """The snapshot after writing `digit` (0 clears) into `cell` as a given or an entry."""
+        givens, entries = self.givens.copy(), self.entries.copy()
+        if as_given:
+            givens[cell], entries[cell] = digit, 0
+        elif not givens[cell]:
+            entries[cell] = digit
+        return givens.tobytes(), entries.tobytes()
+
+    def conflicts(self) -> np.ndarray:
+        """(81,) bool: cells whose digit repeats in a row, column or box."""
+        return conflicts(self.values())
+
+    def puzzle(self) -> Sudoku:
+        """The givens as a solver puzzle."""
+        return Sudoku(self.givens.copy())
+
+    def is_empty(self) -> bool:
+        """True when nothing at all is on the board."""
+        return not (self.givens.any() or self.entries.any())
+
+    def snapshot(self) -> SudokuSnapshot:
+        """An immutable copy for undo."""
+        return self.givens.tobytes(), self.entries.tobytes()
+
+    def restore(self, snapshot: SudokuSnapshot) -> None:
+        """Go back to a snapshot taken earlier."""
+        self.givens = np.frombuffer(snapshot[0], np.int8).copy()
+        self.entries = np.frombuffer(snapshot[1], np.int8).copy()

@@ -1,0 +1,206 @@
+"""PassTimeline: slider, play/pause, speed and steps over the recorded passes, plus the chart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QSpinBox,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.pass_frame import PassFrame
+from gui.timeline_cursor import TimelineCursor
+from gui.views.halt_chart import HaltChart
+
+
+class PassTimeline(QWidget):
+    """Records passes as they arrive and says which one (and which inner step) to show."""
+
+    # pass index (0-based), inner step or -1 for the pass's end (None through a signal trips a
+    # PySide refcount bug, so the sentinel is an int)
+    positionChanged = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.frames: list[PassFrame] = []
+        self.cursor = TimelineCursor()
+        self._threshold = 0.5
+        self._capacity = 16
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+
+        style = self.style()
+        self.back_pass = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Previous pass (Ctrl+Left)")
+        self.back_step = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward), "Previous inner step (Ctrl+Shift+Left)")
+        self.play = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play / pause (Ctrl+Space)")
+        self.forward_step = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), "Next inner step (Ctrl+Shift+Right)")
+        self.forward_pass = self._button(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Next pass (Ctrl+Right)")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName("Pass timeline")
+        self.slider.setEnabled(False)
+        self.speed = QSpinBox()
+        self.speed.setRange(10, 5000)
+        self.speed.setSingleStep(50)
+        self.speed.setSuffix(" ms")
+        self.speed.setToolTip("Time per step when playing")
+        self.speed.setAccessibleName("Playback speed")
+        self.label = QLabel("No passes yet")
+        self.label.setMinimumWidth(170)
+        self.chart = HaltChart()
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        for w in (self.back_pass, self.back_step, self.play, self.forward_step, self.forward_pass):
+            controls.addWidget(w)
+        controls.addWidget(self.slider, 1)
+        controls.addWidget(self.label)
+        controls.addWidget(self.speed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls)
+        layout.addWidget(self.chart)
+
+        self.back_pass.clicked.connect(lambda: self.step_pass(-1))
+        self.forward_pass.clicked.connect(lambda: self.step_pass(1))
+        self.back_step.clicked.connect(lambda: self.step_fine(-1))
+        self.forward_step.clicked.connect(lambda: self.step_fine(1))
+        self.play.clicked.connect(self.toggle_play)
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.speed.valueChanged.connect(self._timer.setInterval)
+        self.set_speed(250)
+        self._sync()
+
+    def _button(self, icon, tip: str) -> QToolButton:  # type: ignore[no-untyped-def]
+        button = QToolButton()
+        button.setIcon(icon)
+        button.setToolTip(tip)
+        button.setAccessibleName(tip.split(" (")[0])
+        button.setAutoRaise(True)
+        return button
+
+    # -- feeding -------------------------------------------------------------------------------
+
+    def reset(self, threshold: float, capacity: int) -> None:
+        """Forget the recorded passes (a new solve starts)."""
+        self.frames.clear()
+        self.cursor.clear()
+        self._threshold, self._capacity = threshold, capacity
+        self.pause()
+        self._sync()
+
+    def add_frame(self, frame: PassFrame) -> None:
+        """Record a pass the moment it arrives; show it if the person is following the newest."""
+        self.frames.append(frame)
+        moved = self.cursor.add_pass(len(frame.inner_answers))
+        self._sync()
+        if moved and not self._timer.isActive():
+            self._emit()
+
+    def extend_capacity(self, capacity: int) -> None:
+        """More passes are allowed (keep thinking)."""
+        self._capacity = max(self._capacity, capacity)
+        self._sync()
+
+    def set_speed(self, ms: int) -> None:
+        """Time per step when playing."""
+        self.speed.setValue(ms)
+        self._timer.setInterval(ms)
+
+    # -- moving --------------------------------------------------------------------------------
+
+    def step_pass(self, delta: int) -> None:
+        """To the previous or next pass."""
+        if self.cursor.step_pass(delta):
+            self._moved()
+
+    def step_fine(self, delta: int) -> None:
+        """One inner step back or forward (whole passes when the model has no inner steps)."""
+        if self.cursor.step_fine(delta):
+            self._moved()
+
+    def toggle_play(self) -> None:
+        """Play from here (from the start when at the end) or pause."""
+        if self._timer.isActive():
+            self.pause()
+            return
+        if not self.cursor.positions:
+            return
+        if self.cursor.at_end:
+            self.cursor.move_to(0)
+            self._moved()
+        self._timer.start()
+        self._sync()
+
+    def pause(self) -> None:
+        """Stop playing."""
+        self._timer.stop()
+        self._sync()
+
+    @property
+    def playing(self) -> bool:
+        """True while the timeline plays."""
+        return self._timer.isActive()
+
+    def _tick(self) -> None:
+        if not self.cursor.step_fine(1):
+            self.pause()
+            return
+        self._moved()
+        if self.cursor.at_end:
+            self.pause()
+
+    def _slider_moved(self, value: int) -> None:
+        if value != self.cursor.index and self.cursor.move_to(value):
+            self._moved(update_slider=False)
+
+    def _moved(self, update_slider: bool = True) -> None:
+        self._sync(update_slider)
+        self._emit()
+
+    def _emit(self) -> None:
+        position = self.cursor.current
+        if position is not None:
+            self.positionChanged.emit(position[0], -1 if position[1] is None else position[1])
+
+    def _sync(self, update_slider: bool = True) -> None:
+        """Bring slider, label, buttons and chart in line with the cursor."""
+        n = len(self.cursor.positions)
+        if update_slider:
+            self.slider.blockSignals(True)
+            self.slider.setRange(0, max(0, n - 1))
+            self.slider.setValue(max(0, self.cursor.index))
+            self.slider.blockSignals(False)
+        self.slider.setEnabled(n > 1)
+        has_inner = any(f.inner_answers for f in self.frames)
+        for b in (self.back_step, self.forward_step):
+            b.setVisible(has_inner)
+        for b in (self.back_pass, self.forward_pass, self.back_step, self.forward_step, self.play):
+            b.setEnabled(n > 1)
+        icon = QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play.setIcon(self.style().standardIcon(icon))
+        position = self.cursor.current
+        if position is None:
+            self.label.setText("No passes yet")
+            self.chart.set_series([], [], self._threshold, self._capacity)
+            self.chart.set_current(-1)
+            return
+        p, inner = position
+        frame = self.frames[p]
+        text = f"Pass {p + 1} / {len(self.frames)}"
+        if inner is not None:
+            text += f" · step {inner + 1}/{len(frame.inner_answers)}"
+        text += f" · halt {frame.halt_probability:.0%}"
+        self.label.setText(text)
+        self.chart.set_series(
+            [f.halt_probability for f in self.frames],
+            [f.confident_fraction for f in self.frames],
+            self._threshold,
+            self._capacity,
+        )
+        self.chart.set_current(p)

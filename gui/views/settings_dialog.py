@@ -1,0 +1,104 @@
+"""SettingsDialog: the Preferences form over an AppSettings value."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from gui.settings import THEMES, AppSettings
+
+
+class _ModelField(QWidget):
+    """A path line with a Browse button; empty means the default model."""
+
+    def __init__(self, value: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(value)
+        self.edit.setPlaceholderText("default (shipped model)")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(browse)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a model", self.edit.text(), "ONNX model (*.onnx)")
+        if path:
+            self.edit.setText(path)
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; `value()` returns the edited copy."""
+
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self._base = settings
+        self.models = {kind: _ModelField(settings.model_for(kind)) for kind in ("sudoku", "maze", "arc")}
+        self.max_passes = QSpinBox()
+        self.max_passes.setRange(0, 1000)
+        self.max_passes.setSpecialValueText("model's own")
+        self.max_passes.setValue(settings.max_passes)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.0, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setSpecialValueText("model's own")
+        self.threshold.setValue(settings.halt_threshold)
+        self.tta = QSpinBox()
+        self.tta.setRange(1, 8)
+        self.tta.setValue(settings.tta_k)
+        self.tta.setToolTip("Views of the puzzle (rotations, relabellings) voted over; 1 = off")
+        self.force_cpu = QCheckBox("Run on the CPU even when a GPU is available")
+        self.force_cpu.setChecked(settings.force_cpu)
+        self.animation = QSpinBox()
+        self.animation.setRange(10, 5000)
+        self.animation.setSuffix(" ms")
+        self.animation.setValue(settings.animation_ms)
+        self.theme = QComboBox()
+        self.theme.addItems(THEMES)
+        self.theme.setCurrentText(settings.theme)
+        form = QFormLayout(self)
+        form.addRow("Sudoku model", self.models["sudoku"])
+        form.addRow("Maze model", self.models["maze"])
+        form.addRow("ARC model", self.models["arc"])
+        form.addRow("Max passes", self.max_passes)
+        form.addRow("Halting threshold", self.threshold)
+        form.addRow("Test-time augmentation K", self.tta)
+        form.addRow("", self.force_cpu)
+        form.addRow("Animation step", self.animation)
+        form.addRow("Appearance", self.theme)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def value(self) -> AppSettings:
+        """The settings as edited."""
+        return dataclasses.replace(
+            self._base,
+            sudoku_model=self.models["sudoku"].edit.text().strip(),
+            maze_model=self.models["maze"].edit.text().strip(),
+            arc_model=self.models["arc"].edit.text().strip(),
+            max_passes=self.max_passes.value(),
+            halt_threshold=self.threshold.value(),
+            tta_k=self.tta.value(),
+            force_cpu=self.force_cpu.isChecked(),
+            animation_ms=self.animation.value(),
+            theme=self.theme.currentText(),
+        ).validated()

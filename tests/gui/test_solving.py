@@ -1,0 +1,164 @@
+"""Solving with the tiny test model: the timeline, cancel, keep thinking, and responsiveness."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from tests.gui.helpers import PUZZLE, make_window
+
+
+def _wait_done(qtbot, panel, timeout=30000):
+    qtbot.waitUntil(lambda: not panel.run.running, timeout=timeout)
+
+
+def test_solve_fills_a_stepping_timeline(qtbot):
+    """Every pass reaches the timeline; stepping back shows an earlier pass on the board."""
+    # Threshold 1.0: the untrained model never reaches it, so it runs to its cap of 8 passes.
+    window = make_window(qtbot, halt_threshold=1.0)
+    panel = window.sudoku
+    panel.paste_text(PUZZLE)
+    assert panel.solve()
+    _wait_done(qtbot, panel)
+    frames = panel.run.frames
+    assert [f.number for f in frames] == list(range(1, 9))
+    assert panel.run.last_result is not None
+    assert panel.result_label.text()  # the end state is said in words
+    timeline = panel.timeline
+    assert timeline.cursor.current == (7, None)
+    shown = []
+    panel.run.frameShown.connect(lambda frame, inner: shown.append((frame.number, inner)))
+    timeline.step_pass(-1)
+    assert shown[-1] == (7, -1)
+    timeline.step_fine(-1)  # the tiny model has inner steps: T = 2
+    assert shown[-1] == (7, 1)  # inner step 2 of pass 7
+    assert timeline.forward_step.isVisible()
+    assert "Pass 7 / 8" in timeline.label.text()
+    assert window.passes_label.text() == "passes: 8"
+    assert "CPU" in window.provider_label.text()
+
+
+def test_play_walks_through_the_passes(qtbot):
+    """Play steps through every position and stops at the end."""
+    window = make_window(qtbot, halt_threshold=1.0, animation_ms=10)
+    panel = window.sudoku
+    panel.paste_text(PUZZLE)
+    panel.solve()
+    _wait_done(qtbot, panel)
+    seen = []
+    panel.run.frameShown.connect(lambda frame, inner: seen.append(frame.number))
+    panel.timeline.toggle_play()
+    qtbot.waitUntil(lambda: not panel.timeline.playing, timeout=5000)
+    assert seen[0] == 1 and seen[-1] == 8
+
+
+def test_uniqueness_check_warns_and_still_solves(qtbot):
+    """A puzzle with several solutions gets a message, and the model runs anyway."""
+    window = make_window(qtbot)
+    panel = window.sudoku
+    panel.paste_text(PUZZLE[:40] + "." * 41)
+    panel.solve()
+    _wait_done(qtbot, panel)
+    assert "more than one solution" in panel.banner.label.text()
+    assert panel.run.frames
+
+
+def test_cancel_stops_a_slow_solve(qtbot):
+    """Cancel returns control at once and no more passes arrive."""
+    window = make_window(qtbot, halt_threshold=1.0)
+    panel = window.sudoku
+
+    def slow(step):
+        def run(tokens, y, z):
+            time.sleep(0.15)
+            return step(tokens, y, z)
+
+        return run
+
+    panel.step_wrapper = slow
+    panel.paste_text(PUZZLE)
+    panel.solve()
+    qtbot.waitUntil(lambda: len(panel.run.frames) >= 1, timeout=10000)
+    panel.cancel()
+    assert not panel.run.running
+    count = len(panel.run.frames)
+    qtbot.wait(400)
+    assert len(panel.run.frames) == count < 8
+    assert "Cancelled" in panel.result_label.text()
+    panel.run.shutdown()
+
+
+def test_keep_thinking_continues_past_the_halt(qtbot):
+    """Keep thinking adds passes numbered on from the last one."""
+    window = make_window(qtbot, max_passes=2, halt_threshold=1.0)
+    panel = window.sudoku
+    panel.paste_text(PUZZLE)
+    panel.solve()
+    _wait_done(qtbot, panel)
+    assert len(panel.run.frames) == 2 and panel.keep_button.isEnabled()
+    assert panel.keep_thinking()
+    _wait_done(qtbot, panel)
+    assert [f.number for f in panel.run.frames] == list(range(1, 11))
+
+
+def test_event_loop_stays_responsive_while_solving(qtbot):
+    """The longest gap between 5 ms timer ticks stays under 50 ms during a solve."""
+    window = make_window(qtbot, halt_threshold=1.0)
+    panel = window.sudoku
+    panel.paste_text(PUZZLE)
+    # Warm up: load onnxruntime and the session once (a one-off import, not a pass).
+    panel.solve()
+    _wait_done(qtbot, panel)
+
+    def slow(step):
+        def run(tokens, y, z):
+            time.sleep(0.06)  # a slower model: each pass takes several frames
+            return step(tokens, y, z)
+
+        return run
+
+    panel.step_wrapper = slow
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    ticker = QTimer()
+    ticker.setInterval(5)
+
+    def tick():
+        gaps.append(clock.restart())
+
+    ticker.timeout.connect(tick)
+    clock.start()
+    ticker.start()
+    panel.solve()
+    _wait_done(qtbot, panel)
+    ticker.stop()
+    assert len(panel.run.frames) == 8
+    assert len(gaps) >= 10  # the timer kept firing all through the solve
+    assert max(gaps[1:]) < 50, f"event loop blocked for {max(gaps)} ms"
+
+
+def test_maze_solve_draws_the_path_overlay(qtbot):
+    """The maze model's passes reach the maze view."""
+    window = make_window(qtbot)
+    panel = window.maze
+    panel.new_maze(9, seed=1)
+    qtbot.waitUntil(lambda: not panel.generator.running, timeout=10000)
+    assert panel.solve()
+    _wait_done(qtbot, panel)
+    frame = panel.run.frames[-1]
+    assert frame.answer.shape == (9, 9)
+    assert panel.result_label.text()
+
+
+def test_tta_votes_over_views(qtbot):
+    """With TTA K=3 the vote still produces one result."""
+    window = make_window(qtbot, tta_k=3, max_passes=2)
+    panel = window.sudoku
+    panel.paste_text(PUZZLE)
+    panel.solve()
+    _wait_done(qtbot, panel)
+    assert panel.run.last_result is not None
+    assert len(panel.run.frames) >= 1
+    assert np.asarray(panel.run.last_result.answer).shape == (81,)

@@ -1,0 +1,81 @@
+"""The Qt-free puzzle state behind the boards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gui.arc_state import ArcAnswerState, flood_fill, parse_size
+from gui.maze_state import MazeBoardState
+from gui.puzzle_list import PuzzleList
+from gui.sudoku_state import SudokuBoardState
+from gui.timeline_cursor import TimelineCursor
+from solver.maze import GOAL, OPEN, START, WALL
+
+
+def test_sudoku_digit_as_given_or_entry():
+    """Entries never overwrite givens; snapshots restore exactly."""
+    state = SudokuBoardState.empty()
+    state.restore(state.with_digit(0, 5, as_given=True))
+    state.restore(state.with_digit(0, 7, as_given=False))
+    state.restore(state.with_digit(1, 5, as_given=False))
+    assert state.values()[:2].tolist() == [5, 5]
+    assert state.conflicts()[:2].tolist() == [True, True]
+    before = state.snapshot()
+    state.restore(state.with_digit(1, 0, as_given=False))
+    assert state.values()[1] == 0
+    state.restore(before)
+    assert state.values()[1] == 5
+
+
+def test_flood_fill_stays_in_its_region():
+    """Only the 4-connected same-colour region changes."""
+    grid = np.array([[0, 0, 1], [1, 0, 1], [0, 1, 0]], np.uint8)
+    out = flood_fill(grid, (0, 0), 3)
+    assert out.tolist() == [[3, 3, 1], [1, 3, 1], [0, 1, 0]]
+    assert grid[0, 0] == 0  # the input is untouched
+
+
+def test_arc_resize_keeps_top_left():
+    """Resizing keeps the top-left content, as the official interface does."""
+    state = ArcAnswerState(np.arange(9, dtype=np.uint8).reshape(3, 3))
+    state.restore(state.with_size(2, 4))
+    assert state.grid.tolist() == [[0, 1, 2, 0], [3, 4, 5, 0]]
+    assert parse_size("10x20") == (10, 20)
+    with pytest.raises(ValueError, match="1x1 to 30x30"):
+        parse_size("31x2")
+
+
+def test_maze_walls_and_endpoints():
+    """S and G survive wall strokes and move as one."""
+    state = MazeBoardState.open_field(5)
+    state.restore(state.with_wall([(0, 0), (0, 1), (1, 1)], wall=True))
+    assert state.grid[0, 0] == START and state.grid[0, 1] == WALL
+    state.restore(state.with_endpoint(GOAL, (0, 1)))
+    assert state.grid[0, 1] == GOAL and state.grid[4, 4] == OPEN
+    assert (state.grid == GOAL).sum() == 1
+
+
+def test_timeline_cursor_passes_and_inner_steps():
+    """Fine steps walk inner steps; pass steps jump between pass ends; following stays on the newest."""
+    cursor = TimelineCursor()
+    cursor.add_pass(2)
+    cursor.add_pass(2)
+    assert cursor.current == (1, None)
+    cursor.step_fine(-1)
+    assert cursor.current == (1, 1)
+    assert not cursor.following
+    cursor.add_pass(2)
+    assert cursor.current == (1, 1)  # not following: the new pass does not steal the view
+    cursor.step_pass(-1)
+    assert cursor.current == (0, None)
+    cursor.step_pass(1)
+    assert cursor.current == (1, None)
+
+
+def test_puzzle_list_steps_within_bounds():
+    """Stepping stops at either end."""
+    items = PuzzleList(["a", "b"])
+    assert not items.step(-1)
+    assert items.step(1) and items.current == "b" and items.label() == "2 / 2"
+    assert not items.step(1)
