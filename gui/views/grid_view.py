@@ -152,18 +152,19 @@ class GridView(QWidget):
                 x = rect.left() + c * size
                 painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self._changed is not None and self._changed.shape == (h, w):
+        if self._changed is not None and self._changed.shape == (h, w) and size >= 10:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(CHANGED)
-            radius = max(1.5, size * 0.12)
+            radius = max(1.5, size * 0.08)
             for r, c in np.argwhere(self._changed):
                 rect = self.cell_rect(int(r), int(c))
                 painter.drawEllipse(QPointF(rect.right() - radius * 1.6, rect.top() + radius * 1.6), radius, radius)
         if self._marks is not None and self._marks.shape == (h, w):
             pen = QPen(CONFLICT)
-            pen.setWidthF(max(1.5, size * 0.12))
+            pen.setWidthF(max(1.0, size * 0.07))
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for r, c in np.argwhere(self._marks):
-                painter.drawRect(self.cell_rect(int(r), int(c)).adjusted(1, 1, -1, -1))
+                inset = size * 0.15
+                painter.drawRect(self.cell_rect(int(r), int(c)).adjusted(inset, inset, -inset, -inset))
         painter.end()

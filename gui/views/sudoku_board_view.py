@@ -161,6 +161,11 @@ class SudokuBoardView(QWidget):
             for cell, conf in enumerate(np.minimum((self._confidence * 5).astype(int), 5).tolist()):
                 if not givens[cell]:
                     painter.fillRect(rects[cell], levels[conf])
+        # In answer mode a given the model overwrote is framed, not filled: the digit shown is
+        # still the given, so painting it as a conflict would misread.
+        framed = [c for c in range(CELLS) if showing_answer and givens[c] and bad[c]]
+        if showing_answer:
+            bad = [b and not givens[c] for c, b in enumerate(bad)]
         for cell in range(CELLS):
             if bad[cell]:
                 painter.fillRect(rects[cell], colours.conflict_fill)
@@ -214,6 +219,14 @@ class SudokuBoardView(QWidget):
                     painter.drawEllipse(QPointF(rect.right() - radius * 2, rect.top() + radius * 2), radius, radius)
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_lines(painter, board, size, colours)
+        if framed:
+            pen = QPen(colours.conflict)
+            pen.setWidthF(max(1.0, size * 0.04))
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            inset = size * 0.1
+            for cell in framed:
+                painter.drawRect(rects[cell].adjusted(inset, inset, -inset, -inset))
         painter.end()
 
     def _paint_lines(self, painter: QPainter, board: QRectF, size: float, colours: BoardColours) -> None:

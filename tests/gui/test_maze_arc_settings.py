@@ -1,0 +1,142 @@
+"""Maze editing with the mouse, ARC painting and flood fill, settings persistence, the app entry."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QPoint, QSettings, Qt
+
+from gui.settings import AppSettings, load_settings, save_settings
+from solver.maze import GOAL, START, WALL
+from tests.gui.helpers import make_window
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _centre(view, row, col) -> QPoint:
+    return view.cell_rect(row, col).center().toPoint()
+
+
+def test_maze_draw_erase_and_move_start(qtbot):
+    """A drag draws walls as one undo step; clicking a wall erases it; S moves by dragging."""
+    window = make_window(qtbot)
+    window.tabs.setCurrentWidget(window.maze)
+    panel = window.maze
+    view = panel.view
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=_centre(view, 2, 2))
+    for col in (3, 4, 5):
+        qtbot.mouseMove(view, _centre(view, 2, col))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=_centre(view, 2, 5))
+    assert (panel.state.grid[2, 2:6] == WALL).all()
+    assert panel.undo_stack.count() == 1
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=_centre(view, 2, 3))
+    assert panel.state.grid[2, 3] != WALL
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=_centre(view, 0, 0))  # S
+    qtbot.mouseMove(view, _centre(view, 1, 4))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=_centre(view, 1, 4))
+    assert panel.state.grid[1, 4] == START and panel.state.grid[0, 0] != START
+    panel.undo_stack.undo()
+    assert panel.state.grid[0, 0] == START
+
+
+def test_maze_paste_open_and_bad_file(qtbot, tmp_path):
+    """A pasted maze replaces the board; a bad maze file leaves it alone with a message."""
+    window = make_window(qtbot)
+    panel = window.maze
+    assert panel.paste_text("S #\n  #\n# G\n")
+    assert panel.state.shape == (3, 3) and panel.state.grid[2, 2] == GOAL
+    bad = tmp_path / "bad.txt"
+    bad.write_text("S #\n  \n# G X\n")
+    assert not panel.open_file(bad)
+    assert "bad.txt" in panel.banner.label.text()
+    assert panel.state.shape == (3, 3)
+
+
+def test_new_maze_from_the_generator(qtbot):
+    """New maze generates a maze of the chosen size off the UI thread."""
+    window = make_window(qtbot)
+    panel = window.maze
+    panel.size_spin.setValue(12)
+    with qtbot.waitSignal(panel.generator.done, timeout=20000):
+        panel.new_button.click()
+    qtbot.waitUntil(lambda: panel.state.shape == (12, 12), timeout=2000)
+    assert panel.state.maze().start is not None
+
+
+def test_arc_paint_fill_resize_and_undo(qtbot):
+    """Painting, flood fill, copy from input, resize and reset are each one undo step."""
+    window = make_window(qtbot)
+    panel = window.arc
+    window.tabs.setCurrentWidget(panel)
+    sample = ROOT / "assets" / "puzzles" / "arc" / "blue_becomes_red.json"
+    assert window.open_path(sample)
+    grid = panel.test_input
+    assert panel.state.shape == grid.shape
+    view = panel.answer_view
+    panel.set_colour(2)
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=_centre(view, 0, 0))
+    qtbot.mouseMove(view, _centre(view, 0, 1))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=_centre(view, 0, 1))
+    assert panel.state.grid[0, :2].tolist() == [2, 2]
+    panel.set_tool("fill")
+    panel.set_colour(3)
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=_centre(view, 3, 3))
+    assert int(panel.state.grid[3, 3]) == 3
+    assert (panel.state.grid == 3).sum() == grid.size - 2  # everything black but the painted two
+    panel.copy_from_input()
+    assert np.array_equal(panel.state.grid, grid)
+    assert panel.resize_answer("2x9")
+    assert panel.state.shape == (2, 9)
+    count = panel.undo_stack.count()
+    panel.undo_stack.undo()
+    assert np.array_equal(panel.state.grid, grid) and count == 4
+    assert not panel.resize_answer("0x40")
+    assert panel.banner.isVisible()
+
+
+def test_arc_bad_task_message(qtbot, tmp_path):
+    """A broken task JSON is a message naming what is wrong."""
+    window = make_window(qtbot)
+    bad = tmp_path / "task.json"
+    bad.write_text(json.dumps({"train": [{"input": [[1, 2], [3]]}], "test": []}))
+    assert not window.open_path(bad)
+    assert "train[0]" in window.arc.banner.label.text()
+
+
+def test_settings_persist_across_windows(qtbot, isolated_settings):
+    """Settings written by one window are read by the next, from the test's own folder."""
+    settings = AppSettings(max_passes=12, halt_threshold=0.7, tta_k=3, force_cpu=True, animation_ms=90, theme="dark")
+    save_settings(settings)
+    assert any(isolated_settings.rglob("*.ini"))
+    loaded = load_settings()
+    assert loaded == settings
+    window = make_window(qtbot)
+    window.apply_settings(AppSettings(max_passes=5))
+    assert load_settings(QSettings()).max_passes == 5
+    assert window.sudoku.timeline.speed.value() == AppSettings().animation_ms
+
+
+def test_about_names_the_model(qtbot):
+    """The About text names the Sudoku model and its accuracy (or says it is not measured)."""
+    window = make_window(qtbot)
+    text = window.about_text()
+    assert "tiny_sudoku.onnx" in text or "sudoku.onnx" in text
+    assert "accuracy" in text
+
+
+def test_self_test_and_version_subprocess():
+    """`trm-puzzles --self-test` solves a shipped puzzle offscreen and exits 0."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-m", "gui", "--self-test"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ("self-test: ok" in done.stdout and "CPU" in done.stdout) or "CUDA" in done.stdout
+    version = subprocess.run([sys.executable, "-m", "gui", "--version"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert version.stdout.startswith("trm-puzzles ")
