@@ -56,4 +56,4 @@ class MessageBanner(QFrame):
     @property
     def text(self) -> str:
         """The message shown ('' when hidden)."""
-        return self.label.text() if self.isVisible() or not self.isHidden() else ""
+        return "" if self.isHidden() else self.label.text()
