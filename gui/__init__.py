@@ -8,8 +8,3 @@ try:
     __version__ = version("trm-puzzles")
 except PackageNotFoundError:  # a frozen build or an uninstalled checkout
     __version__ = "0.1.0"
-
-# Before any widget is made: see gui.qt_compat for the PySide6 6.12.0 reference-count bug.
-from gui.qt_compat import protect_singletons
-
-protect_singletons()

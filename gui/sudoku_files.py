@@ -6,9 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from solver.sudoku import (
-    SEPARATOR_CHARS,
     Sudoku,
-    detect_format,
     format_sudoku,
     format_sudokus,
     iter_sudoku_records,
@@ -26,12 +24,7 @@ def read_sudokus(text: str, suffix: str = ".txt") -> tuple[list[Sudoku], list[st
     fmt = _FORMAT_BY_SUFFIX.get(suffix.lower(), "auto")
     puzzles: list[Sudoku] = []
     problems: list[str] = []
-    try:
-        records = list(iter_sudoku_records(text, fmt))
-    except TypeError:
-        # solver.sudoku's single-grid reader (grid / .sdk text) raises TypeError in this
-        # version; read such a block here as one 81-cell line instead (see _block_as_line).
-        records = list(iter_sudoku_records(_block_as_line(text), "line"))
+    records = list(iter_sudoku_records(text, fmt))
     for _line, item in records:
         if isinstance(item, ValueError):
             problems.append(str(item))
@@ -66,19 +59,3 @@ def sudoku_file_text(puzzles: Sequence[Sudoku], suffix: str) -> str:
     if suffix == ".sdm" or len(puzzles) > 1:
         return format_sudokus(puzzles, "sdm")
     return format_sudoku(puzzles[0], "line") + "\n"
-
-
-def _block_as_line(text: str) -> str:
-    """A grid written over several lines (``#`` header lines, separators) as one 81-cell line.
-
-    Workaround for the solver's grid reader; characters that are neither cells nor separators
-    are kept, so the solver's own error message still names them.
-    """
-    if detect_format(text) not in ("grid", "sdk"):
-        return text
-    cells = []
-    for line in text.splitlines():
-        if line.lstrip().startswith("#"):
-            continue
-        cells.extend(ch for ch in line if ch not in SEPARATOR_CHARS and ch not in "\r\n")
-    return "".join(cells)

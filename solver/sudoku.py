@@ -29,6 +29,9 @@ BLANK_CHARS = ".0"
 SEPARATOR_CHARS = "|-+ \t_=*:"
 FORMATS = ("line", "grid", "sdk", "sdm", "csv")
 CSV_HEADER = ("source", "question", "answer", "rating")
+# Other collections name the puzzle column differently (menneske.no exports use "puzzle").
+QUESTION_COLUMNS = {"question", "puzzle", "quizzes"}
+ANSWER_COLUMNS = {"answer", "solution", "solutions"}
 
 ROWS = np.arange(CELLS) // SIZE  # (81,) row of each cell
 COLS = np.arange(CELLS) % SIZE  # (81,) column of each cell
@@ -220,7 +223,7 @@ def detect_format(text: str) -> str:
     if not lines:
         return "line"
     head = [c.strip().lower() for c in lines[0].split(",")]
-    if "question" in head or (len(head) >= 2 and "," in lines[0] and len(head[1]) == CELLS):
+    if QUESTION_COLUMNS & set(head) or (len(head) >= 2 and "," in lines[0] and len(head[1]) == CELLS):
         return "csv"
     body = [ln for ln in lines if not ln.startswith("#")]
     if any(ln.startswith("#") for ln in lines) and len(body) == SIZE:
@@ -246,7 +249,8 @@ def _record(read, line_no: int, **kwargs: object) -> Sudoku | ValueError:
     try:
         givens = read()
         check_givens(givens, f"line {line_no}")
-        return Sudoku(givens, source=f"line {line_no}", **kwargs)  # type: ignore[arg-type]
+        source = str(kwargs.pop("source", "") or f"line {line_no}")
+        return Sudoku(givens, source=source, **kwargs)  # type: ignore[arg-type]
     except ValueError as err:
         return err
 
@@ -292,8 +296,12 @@ def _iter_csv(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
             continue
         if columns is None:
             names = [c.strip().lower() for c in row]
-            if "question" in names:
+            if QUESTION_COLUMNS & set(names):
                 columns = {name: i for i, name in enumerate(names)}
+                for alias in QUESTION_COLUMNS & set(names):
+                    columns.setdefault("question", columns[alias])
+                for alias in ANSWER_COLUMNS & set(names):
+                    columns.setdefault("answer", columns[alias])
                 continue
             columns = {name: i for i, name in enumerate(CSV_HEADER)}
         yield line_no, _csv_record(row, columns, line_no)
@@ -312,7 +320,13 @@ def _csv_record(row: Sequence[str], columns: dict[str, int], line_no: int) -> Su
             answer = _digits_of_line(row[a].strip(), line_no, strict=True)
             if not is_solution(answer, givens):
                 raise ValueError(f"line {line_no}: the answer column does not solve the question")
-        meta = {"rating": row[columns["rating"]].strip()} if columns.get("rating", 99) < len(row) else {}
+        used = {columns["question"], columns.get("answer"), columns.get("source")}
+        # Every other column (rating, level, id, ...) is kept as metadata, by column name.
+        meta = {
+            name: row[i].strip()
+            for name, i in columns.items()
+            if i not in used and i < len(row) and name not in ("question", "answer", "source")
+        }
         s = columns.get("source")
         source = row[s].strip() if s is not None and s < len(row) else f"line {line_no}"
         return Sudoku(givens, answer=answer, source=source, meta=meta)

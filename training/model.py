@@ -83,11 +83,11 @@ def trunc_normal_(tensor: torch.Tensor, std: float) -> torch.Tensor:
         return tensor.mul_(std / 0.8796)
 
 
-def rms_norm(x: torch.Tensor, eps: float) -> torch.Tensor:
-    """RMSNorm over the last axis, no learnable scale, computed in fp32 and cast back."""
+def rms_norm(x: torch.Tensor, eps: float, dim: int = -1) -> torch.Tensor:
+    """RMSNorm over axis `dim`, no learnable scale, computed in fp32 and cast back."""
     dtype = x.dtype
     x = x.float()
-    x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps)
+    x = x * torch.rsqrt(x.pow(2).mean(dim, keepdim=True) + eps)
     return x.to(dtype)
 
 
@@ -121,6 +121,17 @@ class SwiGLU(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         gate, up = self.gate_up(x).chunk(2, dim=-1)
         return self.down(F.silu(gate) * up)
+
+    def forward_over_positions(self, h: torch.Tensor) -> torch.Tensor:
+        """The same SwiGLU applied along axis 1 of h (B, S, D): mixes positions, per channel.
+
+        Equal to ``self(h.transpose(1, 2)).transpose(1, 2)`` but multiplies by the weights from
+        the left instead, so no transposed copies of the activations are made.
+        """
+        dtype = compute_dtype(h.device) if torch.is_autocast_enabled(h.device.type) else h.dtype
+        gate_up = torch.matmul(self.gate_up.weight.to(dtype), h.to(dtype))  # (B, 2I, D)
+        gate, up = gate_up.chunk(2, dim=1)
+        return torch.matmul(self.down.weight.to(dtype), F.silu(gate) * up)  # (B, S, D)
 
 
 def rotate_half(x: torch.Tensor) -> torch.Tensor:
@@ -189,8 +200,9 @@ class Block(nn.Module):
         if self.mixer == "attention":
             h = rms_norm(h + self.mix(h), self.eps)
         else:
-            t = h.transpose(1, 2)  # (B, D, S): normalised over the sequence axis here
-            h = rms_norm(t + self.mix(t), self.eps).transpose(1, 2)
+            # mlp_t: mix along positions, then normalise over the positions axis (as the official
+            # code does on its transposed (B, D, S) layout).
+            h = rms_norm(h + self.mix.forward_over_positions(h), self.eps, dim=1)
         return rms_norm(h + self.mlp(h), self.eps)
 
 
@@ -210,6 +222,13 @@ class ReasoningNet(nn.Module):
 
 # --------------------------------------------------------------------------------------------
 # The model
+
+
+def compute_dtype(device: torch.device) -> torch.dtype:
+    """The autocast dtype when autocast is on for `device`, else float32."""
+    if torch.is_autocast_enabled(device.type):
+        return torch.get_autocast_dtype(device.type)
+    return torch.float32
 
 
 class TinyRecursiveModel(nn.Module):
@@ -283,7 +302,12 @@ class TinyRecursiveModel(nn.Module):
         halt_logit (B,) and, with `return_inner`, the answer logits after each of the T answer
         updates (T, B, L, V) (the last equals `logits`).
         """
-        x = self.embed(tokens, puzzle_ids)  # (B, S, D)
+        # Under autocast the whole residual stream runs in the autocast dtype (bf16), as the
+        # official code's forward_dtype does: fp32 round trips between the small matmuls cost
+        # more than the matmuls. Norms still compute in fp32 internally.
+        dtype = compute_dtype(tokens.device)
+        x = self.embed(tokens, puzzle_ids).to(dtype)  # (B, S, D)
+        y, z = y.to(dtype), z.to(dtype)
         p = self.config.prefix_len
         inner: list[torch.Tensor] = []
         with torch.no_grad():

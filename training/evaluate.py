@@ -1,0 +1,309 @@
+"""Measure a model on puzzles: verified accuracy, cells, passes, accuracy by pass, halting.
+
+    python -m training.evaluate --checkpoint runs/sudoku/checkpoint.pt --generate singles,search --count 1000
+    python -m training.evaluate --checkpoint C --puzzles ../shared/data/sudoku/menneske_no_graded.csv --group-by level
+    python -m training.evaluate --onnx assets/models/sudoku.onnx --puzzles FILE       # the shipped file
+
+Every puzzle runs --max-passes supervision steps from a fresh carry; the report says what stopping at
+the first pass whose halt probability reaches --threshold gives (what the app does), and what each
+fixed number of passes gives. "Verified" means the rule checker accepts the answer (a complete,
+rule-abiding grid keeping the givens; a shortest valid maze path), not just that it equals a label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+_LOGGER = logging.getLogger(__name__)
+
+# rollout(tokens (B, L) int64) -> (predicted tokens (P, B, L), halt logits (P, B))
+Rollout = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class PuzzleSet:
+    """Puzzles of one kind with answers, split into named groups (grade, level, ...)."""
+
+    kind: str
+    puzzles: np.ndarray  # (N, L) raw grids
+    answers: np.ndarray  # (N, L)
+    groups: np.ndarray  # (N,) group name per puzzle
+    source: str
+
+
+@dataclass
+class GroupReport:
+    group: str
+    count: int
+    verified: float  # fraction verified when stopping as the app does (threshold or cap)
+    cell_accuracy: float  # at that pass, against the answer
+    mean_passes: float
+    halted: float  # fraction whose halt probability reached the threshold before the cap
+    halted_precision: float  # of those, fraction verified ("halted" means "right")
+    verified_after: dict[int, float] = field(default_factory=dict)  # fixed pass counts
+    verified_any: float = 0.0  # verified at some pass (an upper bound for smarter stopping)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def verify(kind: str, puzzles: np.ndarray, predictions: np.ndarray) -> np.ndarray:
+    """(N,) bool: the rule checker accepts each predicted raw grid for its puzzle."""
+    if kind == "sudoku":
+        from solver.sudoku import is_solution
+
+        return np.array([is_solution(a, p) for a, p in zip(predictions, puzzles, strict=True)])
+    from solver.maze import Maze, check_path
+
+    side = round(puzzles.shape[1] ** 0.5)
+    return np.array([
+        check_path(Maze(a.reshape(side, side)), Maze(p.reshape(side, side))).ok
+        for a, p in zip(predictions, puzzles, strict=True)
+    ])
+
+
+def evaluate(data: PuzzleSet, rollout: Rollout, codec, threshold: float, batch: int = 256) -> list[GroupReport]:
+    """Run every puzzle and report per group and overall ("all")."""
+    tokens = codec.encode_puzzle(data.puzzles)
+    labels = codec.encode_answer(data.answers)
+    n = len(tokens)
+    verified_by_pass, cells_by_pass, halt_prob = [], [], []
+    for start in range(0, n, batch):
+        preds, halts = rollout(tokens[start : start + batch])  # (P, b, L), (P, b)
+        puzzles = data.puzzles[start : start + batch]
+        if data.kind == "sudoku":
+            raw = codec.decode_answer(preds)  # (P, b, L) digits
+        else:
+            raw = np.stack([[m.grid.reshape(-1) for m in codec.decode_answer(p)] for p in preds])
+        verified_by_pass.append(np.stack([verify(data.kind, puzzles, r) for r in raw]))
+        cells_by_pass.append((preds == labels[start : start + batch][None]).mean(-1))
+        halt_prob.append(_sigmoid(halts))
+        _LOGGER.info("evaluated %d / %d", min(start + batch, n), n)
+    ok = np.concatenate(verified_by_pass, axis=1)  # (P, N)
+    cells = np.concatenate(cells_by_pass, axis=1)  # (P, N)
+    probs = np.concatenate(halt_prob, axis=1)  # (P, N)
+    passes = ok.shape[0]
+    fired = probs >= threshold
+    halted = fired.any(0)
+    stop = np.where(halted, fired.argmax(0), passes - 1)  # (N,) index of the pass the app stops at
+    cols = np.arange(n)
+    final_ok, final_cells = ok[stop, cols], cells[stop, cols]
+    reports = []
+    names = ["all", *sorted(set(data.groups.tolist()), key=_group_order)]
+    for name in names:
+        sel = np.ones(n, bool) if name == "all" else data.groups == name
+        if not sel.any():
+            continue
+        h = halted & sel
+        reports.append(GroupReport(
+            group=str(name),
+            count=int(sel.sum()),
+            verified=float(final_ok[sel].mean()),
+            cell_accuracy=float(final_cells[sel].mean()),
+            mean_passes=float((stop[sel] + 1).mean()),
+            halted=float(h.sum() / sel.sum()),
+            halted_precision=float(final_ok[h].mean()) if h.any() else float("nan"),
+            verified_after={k: float(ok[k - 1, sel].mean()) for k in (1, 2, 4, 8, 16, 32, 64) if k <= passes},
+            verified_any=float(ok[:, sel].any(0).mean()),
+        ))
+    return reports
+
+
+def _group_order(name: str) -> tuple[int, str]:
+    order = {"singles": 0, "deduction": 1, "search": 2}
+    if name in order:
+        return (order[name], name)
+    return (int(name), "") if name.isdigit() else (99, name)
+
+
+def format_table(reports: list[GroupReport]) -> str:
+    ks = sorted({k for r in reports for k in r.verified_after})
+    head = (f"{'group':>10} {'n':>6} {'verified':>9} {'cells':>7} {'passes':>7} {'halted':>7} "
+            f"{'halt-prec':>9} " + " ".join(f"{'@' + str(k):>6}" for k in ks) + f" {'any':>6}")
+    lines = [head]
+    for r in reports:
+        lines.append(
+            f"{r.group:>10} {r.count:>6} {100 * r.verified:>8.1f}% {100 * r.cell_accuracy:>6.1f}% "
+            f"{r.mean_passes:>7.2f} {100 * r.halted:>6.1f}% {100 * r.halted_precision:>8.1f}% "
+            + " ".join(f"{100 * r.verified_after.get(k, float('nan')):>5.1f}%" for k in ks)
+            + f" {100 * r.verified_any:>5.1f}%"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Puzzle sets
+
+
+def generated_set(kind: str, grades: list[str], count: int, seed: int, maze_size: int = 30,
+                  maze_min_path: int = 110, workers: int = 1) -> PuzzleSet:
+    """Fresh generated puzzles, `count` per grade (Sudoku) or `count` mazes."""
+    if kind == "sudoku":
+        from solver.sudoku_grading import Grade
+        from training.data import generated_sudoku_pool
+
+        pool = generated_sudoku_pool({g: count for g in grades}, seed, None, workers)
+        names = np.array([Grade(int(g)).name.lower() for g in pool.grades])
+    else:
+        from training.maze_data import generated_maze_pool
+
+        pool = generated_maze_pool(count, maze_size, maze_min_path, seed, None, workers)
+        names = np.array([f"{maze_size}x{maze_size}"] * len(pool))
+    return PuzzleSet(kind, pool.puzzles, pool.answers, names, pool.description)
+
+
+def file_set(kind: str, path: Path, solutions: Path | None, group_by: str, limit_per_group: int) -> PuzzleSet:
+    """Puzzles from a file; answers from the file, a solutions file, or the exact solver."""
+    if kind == "sudoku":
+        from solver.sudoku import iter_sudoku_records
+        from training.data import _read_text
+
+        records = [r for _, r in iter_sudoku_records(_read_text(path)) if not isinstance(r, ValueError)]
+        sol_lines = None
+        if solutions is not None:
+            sol_lines = [ln.strip() for ln in _read_text(solutions).splitlines() if ln.strip().isdigit()]
+            if len(sol_lines) != len(records):
+                raise ValueError(f"{solutions}: {len(sol_lines)} solutions for {len(records)} puzzles")
+        puzzles, answers, groups = [], [], []
+        counts: dict[str, int] = {}
+        for i, r in enumerate(records):
+            group = r.meta.get(group_by, "") if group_by else "file"
+            if group == "" or (limit_per_group and counts.get(group, 0) >= limit_per_group):
+                continue
+            counts[group] = counts.get(group, 0) + 1
+            if sol_lines is not None:
+                answer = np.frombuffer(sol_lines[i].encode(), np.uint8) - ord("0")
+            elif r.answer is not None:
+                answer = r.answer
+            else:
+                from solver.sudoku_search import solve
+
+                answer = solve(r.givens)
+                if answer is None:
+                    continue
+            puzzles.append(r.givens)
+            answers.append(answer)
+            groups.append(group)
+        if not puzzles:
+            raise ValueError(f"{path}: no usable puzzles (check --group-by)")
+        return PuzzleSet(kind, np.stack(puzzles).astype(np.int8), np.stack(answers).astype(np.int8),
+                         np.array(groups), path.name)
+    from training.maze_data import maze_pool_from_file
+
+    pool = maze_pool_from_file(path, limit_per_group or None)
+    return PuzzleSet(kind, pool.puzzles, pool.answers, np.array(["file"] * len(pool)), path.name)
+
+
+# --------------------------------------------------------------------------------------------
+# Backends
+
+
+def torch_rollout(checkpoint: Path, max_passes: int, precision: str = "fp32") -> tuple[Rollout, object, str, dict]:
+    """The checkpoint's EMA model in PyTorch."""
+    import torch
+
+    from solver.codec import codec_for
+    from training.act import rollout
+    from training.checkpoint import ema_model_from_checkpoint, load_checkpoint
+    from training.device import choose_device
+
+    state = load_checkpoint(checkpoint)
+    model = ema_model_from_checkpoint(state)
+    plan = choose_device("auto", precision)
+    model = model.to(plan.device)
+    codec = codec_for(state["train_config"]["codec"])
+
+    def run(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        preds, halts = rollout(model, torch.as_tensor(tokens, device=plan.device), max_passes, plan.autocast)
+        return preds.cpu().numpy(), halts.cpu().numpy()
+
+    info = {"checkpoint": str(checkpoint), "step": state["step"], "backend": f"torch {plan.reason}"}
+    return run, codec, state["train_config"]["kind"], info
+
+
+def onnx_rollout(model_path: Path, max_passes: int, force_cpu: bool) -> tuple[Rollout, object, str, dict]:
+    """The exported ONNX file through the app's own session code (no torch)."""
+    from solver.session import load_model
+
+    loaded = load_model(model_path, force_cpu=force_cpu)
+    codec = loaded.codec
+
+    def run(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        y, z = loaded.initial_carry(len(tokens))
+        preds, halts = [], []
+        for _ in range(max_passes):
+            out = loaded.step(tokens, y, z)
+            y, z = out.y, out.z
+            preds.append(out.logits.argmax(-1))
+            halts.append(out.halt_logit)
+        return np.stack(preds), np.stack(halts)
+
+    info = {"model": str(model_path), "backend": f"onnxruntime {loaded.provider_line}"}
+    return run, codec, loaded.sidecar.kind, info
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    src = parser.add_mutually_exclusive_group(required=True)
+    src.add_argument("--checkpoint", type=Path, help="a training checkpoint (its EMA weights are measured)")
+    src.add_argument("--onnx", type=Path, help="an exported NAME.onnx (with NAME.onnx.json), run by the app's solver")
+    parser.add_argument("--puzzles", type=Path, help="a puzzle file (any supported format); default: generated puzzles")
+    parser.add_argument("--solutions", type=Path, help="line-aligned solutions for --puzzles")
+    parser.add_argument("--group-by", default="", help="CSV column to group results by, e.g. level")
+    parser.add_argument("--limit-per-group", type=int, default=0, help="at most N puzzles per group (0: all)")
+    parser.add_argument("--generate", default="singles,deduction,search",
+                        help="Sudoku grades to generate when no --puzzles is given (comma-separated)")
+    parser.add_argument("--count", type=int, default=200, help="generated puzzles per grade (or mazes)")
+    parser.add_argument("--seed", type=int, default=20261123, help="seed of the generated evaluation puzzles")
+    parser.add_argument("--maze-size", type=int, default=30, help="side of generated mazes")
+    parser.add_argument("--maze-min-path", type=int, default=110, help="minimum path length of generated mazes")
+    parser.add_argument("--max-passes", type=int, default=16, help="passes (supervision steps) to run")
+    parser.add_argument("--threshold", type=float, default=0.5, help="halt probability at which the app stops")
+    parser.add_argument("--batch", type=int, default=256, help="puzzles per batch")
+    parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16"], help="torch backend precision")
+    parser.add_argument("--cpu", action="store_true", help="onnx backend: force the CPU provider")
+    parser.add_argument("--workers", type=int, default=1, help="processes generating puzzles")
+    parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.max_passes < 1 or not 0.0 < args.threshold <= 1.0:
+        parser.error("--max-passes must be >= 1 and --threshold within (0, 1]")
+    try:
+        if args.checkpoint:
+            rollout, codec, kind, info = torch_rollout(args.checkpoint, args.max_passes, args.precision)
+        else:
+            rollout, codec, kind, info = onnx_rollout(args.onnx, args.max_passes, args.cpu)
+        if args.puzzles:
+            data = file_set(kind, args.puzzles, args.solutions, args.group_by, args.limit_per_group)
+        else:
+            grades = [g.strip() for g in args.generate.split(",") if g.strip()]
+            data = generated_set(kind, grades, args.count, args.seed, args.maze_size, args.maze_min_path, args.workers)
+        started = time.time()
+        reports = evaluate(data, rollout, codec, args.threshold, args.batch)
+        seconds = time.time() - started
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"# {info} on {data.source}: {len(data.puzzles)} puzzles, {args.max_passes} passes, "
+          f"threshold {args.threshold}, {seconds:.0f} s")
+    print(format_table(reports))
+    if args.json:
+        args.json.write_text(json.dumps({"info": info, "data": data.source, "max_passes": args.max_passes,
+                                         "threshold": args.threshold, "seed": None if args.puzzles else args.seed,
+                                         "groups": [asdict(r) for r in reports]}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
