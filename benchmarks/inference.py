@@ -1,0 +1,192 @@
+"""Per-pass latency (batch 1) and throughput (batch 256) of one TRM Sudoku step, in one run.
+
+    python benchmarks/inference.py [--checkpoint C] [--batch 256] [--reps-large 2]
+
+Runs the same weights through onnxruntime fp32, onnxruntime int8 (dynamic, MatMul weights; per
+tensor and per channel) and PyTorch eager fp32 and bf16 autocast, each in its own child process so
+that peak memory (ru_maxrss) is per configuration. Without a checkpoint it builds the
+representative Sudoku model: d=128 TRM-MLP, n=6, T=3, 2 layers, prefix 16, random weights.
+Achieved GFLOP/s come from an analytic FLOP count of one pass; next to them, the fp32 and bf16
+2048^3 matmul rates measured with torch in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CONFIGS = ("ort-fp32", "ort-int8", "ort-int8-perchannel", "torch-fp32", "torch-bf16")
+
+
+def representative_config():
+    from training.model import ModelConfig
+
+    return ModelConfig(vocab_size=11, seq_len=81, hidden_size=128, H_cycles=3, L_cycles=6,
+                       L_layers=2, mixer="mlp", pos_encoding="none", prefix_len=16)
+
+
+def pass_flops(cfg) -> float:
+    """FLOPs (2 per multiply-add) of one pass for one puzzle: T*(n+1) net calls of L_layers blocks."""
+    from training.model import swiglu_width
+
+    s, d = cfg.carry_len, cfg.hidden_size
+    w_d = swiglu_width(d, cfg.expansion, cfg.multiple_of)
+    channel = 2 * s * (d * 2 * w_d + w_d * d)  # channel SwiGLU: gate_up + down
+    if cfg.mixer == "mlp":
+        w_s = swiglu_width(s, cfg.expansion, cfg.multiple_of)
+        mix = 2 * d * (s * 2 * w_s + w_s * s)  # SwiGLU along the sequence, per channel
+    else:
+        mix = 2 * s * d * 4 * d + 2 * 2 * s * s * d  # qkv + out projections, scores + values
+    blocks = cfg.H_cycles * (cfg.L_cycles + 1) * cfg.L_layers
+    heads = 2 * cfg.seq_len * d * cfg.vocab_size + 2 * d
+    return blocks * (channel + mix) + heads
+
+
+def load_model(checkpoint: str | None):
+    import torch
+
+    from training.checkpoint import ema_model_from_checkpoint, load_checkpoint
+    from training.model import TinyRecursiveModel
+
+    if checkpoint:
+        return ema_model_from_checkpoint(load_checkpoint(checkpoint))
+    torch.manual_seed(0)
+    return TinyRecursiveModel(representative_config()).eval()
+
+
+def timed(fn, reps: int, warmup: int) -> float:
+    """Median seconds of `fn()` over `reps` runs after `warmup` runs."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def run_config(name: str, workdir: Path, checkpoint: str | None, batch: int, reps_large: int) -> dict:
+    """Measure one configuration (in this, a child, process)."""
+    import torch
+
+    model = load_model(checkpoint)
+    cfg = model.config
+    rng = np.random.default_rng(0)
+    out = {"config": name}
+    for b, reps, warm in ((1, 20, 3), (batch, reps_large, 1)):
+        tokens = rng.integers(1, cfg.vocab_size, (b, cfg.seq_len))
+        y, z = model.initial_carry(b)
+        if name.startswith("ort"):
+            import onnxruntime as ort
+
+            from solver.session import SessionSettings, session_options
+
+            path = workdir / {"ort-fp32": "m.onnx", "ort-int8": "m.int8.onnx",
+                              "ort-int8-perchannel": "m.int8pc.onnx"}[name]
+            session = ort.InferenceSession(str(path), session_options(SessionSettings()),
+                                           providers=["CPUExecutionProvider"])
+            feeds = {"tokens": tokens, "y": y.numpy(), "z": z.numpy()}
+            seconds = timed(lambda feeds=feeds, session=session: session.run(None, feeds), reps, warm)
+        else:
+            t = torch.as_tensor(tokens)
+
+            def step(t=t, y=y, z=z):
+                with torch.no_grad(), torch.autocast("cpu", torch.bfloat16, enabled=name == "torch-bf16"):
+                    model(t, y, z)
+
+            seconds = timed(step, reps, warm)
+        out[f"b{b}"] = seconds
+    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def matmul_rates() -> dict:
+    import torch
+
+    rates = {}
+    for label, dtype in (("fp32", torch.float32), ("bf16", torch.bfloat16)):
+        a = torch.randn(2048, 2048, dtype=dtype)
+        b = torch.randn(2048, 2048, dtype=dtype)
+        seconds = timed(lambda a=a, b=b: a @ b, 5, 2)
+        rates[label] = 2 * 2048**3 / seconds / 1e9
+    return rates
+
+
+def prepare(workdir: Path, checkpoint: str | None) -> None:
+    from export.onnx_export import export_step, quantize_int8
+
+    model = load_model(checkpoint)
+    export_step(model, workdir / "m.onnx")
+    quantize_int8(workdir / "m.onnx", workdir / "m.int8.onnx")
+    quantize_int8(workdir / "m.onnx", workdir / "m.int8pc.onnx", per_channel=True)
+
+
+def int8_agreement(workdir: Path, checkpoint: str | None) -> dict:
+    from export.onnx_export import argmax_agreement, model_card
+
+    model = load_model(checkpoint)
+    card = model_card(model, "sudoku", "sudoku-digits-v1", False)
+    return {name: argmax_agreement(workdir / "m.onnx", workdir / f, card.seq_len, card.vocab_size,
+                                   card, passes=16, batch=8)
+            for name, f in (("ort-int8", "m.int8.onnx"), ("ort-int8-perchannel", "m.int8pc.onnx"))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint")
+    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--reps-large", type=int, default=2)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = run_config(args.child, Path(args.workdir), args.checkpoint, args.batch, args.reps_large)
+        print(json.dumps(result))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        prepare(workdir, args.checkpoint)
+        agreement = int8_agreement(workdir, args.checkpoint)
+        rows = []
+        for name in CONFIGS:
+            cmd = [sys.executable, __file__, "--child", name, "--workdir", tmp,
+                   "--batch", str(args.batch), "--reps-large", str(args.reps_large)]
+            if args.checkpoint:
+                cmd += ["--checkpoint", args.checkpoint]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        rates = matmul_rates()
+    cfg = load_model(args.checkpoint).config
+    flops = pass_flops(cfg)
+    eager = next(r for r in rows if r["config"] == "torch-fp32")
+    print(f"model: d={cfg.hidden_size} {cfg.mixer} n={cfg.L_cycles} T={cfg.H_cycles} "
+          f"layers={cfg.L_layers} S={cfg.carry_len}; {flops / 1e9:.3f} GFLOP per pass per puzzle")
+    print(f"torch matmul 2048^3: fp32 {rates['fp32']:.1f} GFLOP/s, bf16 {rates['bf16']:.1f} GFLOP/s")
+    print(f"{'config':<22}{'b1 ms/pass':>11}{'vs eager':>9}{'b1 GFLOP/s':>11}"
+          f"{f'b{args.batch} s/pass':>12}{'puzzle-passes/s':>16}{'GFLOP/s':>9}{'x fp32 mm':>10}"
+          f"{'peak MB':>9}{'argmax agree':>13}")
+    for r in rows:
+        b1, big = r["b1"], r[f"b{args.batch}"]
+        gflops = flops * args.batch / big / 1e9
+        agree = agreement.get(r["config"])
+        print(f"{r['config']:<22}{b1 * 1e3:>11.2f}{eager['b1'] / b1:>9.2f}{flops / b1 / 1e9:>11.1f}"
+              f"{big:>12.3f}{args.batch / big:>16.1f}{gflops:>9.1f}{gflops / rates['fp32']:>10.2f}"
+              f"{r['maxrss_mb']:>9.0f}{'' if agree is None else f'{agree:.2%}':>13}")
+
+
+if __name__ == "__main__":
+    main()
