@@ -56,15 +56,9 @@ def test_sdm_file_with_an_invalid_puzzle(tmp_path, capsys):
     assert "5 puzzles (2 invalid)" in err and "provider CPU (forced)" in err and "puzzles/s" in err
 
 
-_BLOCK_BUG = pytest.mark.xfail(
-    raises=TypeError, reason="solver.sudoku._parse_block passes `source` twice to Sudoku (not ours)"
-)
-
-
 @pytest.mark.parametrize(
     ("name", "count"),
-    [("p.csv", 2), ("one.txt", 1),
-     pytest.param("p.sdk", 1, marks=_BLOCK_BUG), pytest.param("p.txt", 1, marks=_BLOCK_BUG)],
+    [("p.csv", 2), ("one.txt", 1), ("p.sdk", 1), ("p.txt", 1)],
 )
 def test_csv_sdk_grid_and_line_formats(tmp_path, capsys, name, count):
     puzzles = _puzzles(2)
