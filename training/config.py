@@ -47,7 +47,7 @@ class TrainConfig:
     # --- hardware ---
     device: str = "auto"  # auto, cpu or cuda
     precision: str = "auto"  # auto, bf16, fp16 or fp32
-    compile: bool = False  # torch.compile the model
+    compile: bool = False  # torch.compile the recursive network (faster steps after a slow first one)
     threads: int = 0  # torch intra-op threads (0: torch's default)
     # --- bookkeeping ---
     log_every: int = 20  # steps between metric rows

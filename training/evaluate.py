@@ -233,23 +233,24 @@ def torch_rollout(checkpoint: Path, max_passes: int, precision: str = "fp32") ->
 
 def onnx_rollout(model_path: Path, max_passes: int, force_cpu: bool) -> tuple[Rollout, object, str, dict]:
     """The exported ONNX file through the app's own session code (no torch)."""
-    from solver.session import load_model
+    from solver.codec import codec_for
+    from solver.session import ModelSession, SessionSettings
 
-    loaded = load_model(model_path, force_cpu=force_cpu)
-    codec = loaded.codec
+    session = ModelSession.open(model_path, SessionSettings(force_cpu=force_cpu))
+    codec = codec_for(session.card.codec)
 
     def run(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        y, z = loaded.initial_carry(len(tokens))
+        y, z = session.initial_carry(len(tokens))
         preds, halts = [], []
         for _ in range(max_passes):
-            out = loaded.step(tokens, y, z)
+            out = session.step(tokens, y, z)
             y, z = out.y, out.z
-            preds.append(out.logits.argmax(-1))
-            halts.append(out.halt_logit)
+            preds.append(np.asarray(out.logits).argmax(-1))
+            halts.append(np.asarray(out.halt_logit))
         return np.stack(preds), np.stack(halts)
 
-    info = {"model": str(model_path), "backend": f"onnxruntime {loaded.provider_line}"}
-    return run, codec, loaded.sidecar.kind, info
+    info = {"model": str(model_path), "backend": f"onnxruntime {session.provider_line}"}
+    return run, codec, session.card.kind, info
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -174,7 +174,11 @@ class Trainer:
                 self.model, device_ids=[self.dist.local_rank] if self.plan.device.type == "cuda" else None
             )
         if cfg.compile:
-            self.forward_model = torch.compile(self.forward_model)
+            # Compile the recursive network only: one small graph reused for all T(n+1) calls
+            # (about 2x on this CPU, where unfused elementwise ops dominate), compiled in place
+            # so checkpoint keys do not change. Whole-model compilation unrolls the recursion into
+            # one huge graph and compiles for minutes.
+            self.model.net.compile()
         dense = self.model.dense_params()
         decay = [p for p in dense if p.ndim >= 2]
         no_decay = [p for p in dense if p.ndim < 2]
