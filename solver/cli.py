@@ -111,7 +111,7 @@ def arc_records(text: str, name: str) -> Iterator[Record]:
         tasks = [arc.parse_arc_task(text, name=name)]
     except ValueError as single:
         try:
-            tasks = list(arc.parse_arc_challenges(text).values())
+            tasks = arc.parse_arc_challenges(text)
         except ValueError:
             raise InputError(f"ARC: {single}") from None
     for task in tasks:

@@ -138,6 +138,24 @@ def test_arc_task_file(tmp_path, capsys):
     assert "2 puzzles (0 invalid)" in err
 
 
+def test_arc_kaggle_challenges_file(tmp_path, capsys):
+    # A Kaggle ``*_challenges.json`` maps task ids to tasks; every test input of every task is solved.
+    challenges = {
+        "aa": {"train": [{"input": [[1, 2]], "output": [[2, 1]]}], "test": [{"input": [[3, 4]]}]},
+        "bb": {"train": [{"input": [[1]], "output": [[2]]}], "test": [{"input": [[5]]}, {"input": [[6, 7]]}]},
+    }
+    text = json.dumps(challenges)
+    records = list(cli.arc_records(text, "arc-agi_evaluation_challenges"))
+    assert [r.where for r in records] == ["task aa test 0", "task bb test 0", "task bb test 1"]
+    assert [r.group for r in records] == ["aa", "bb", "bb"]
+    (tmp_path / "c.json").write_text(text)
+    code, out, err = _run(capsys, str(tmp_path / "c.json"), "--model", str(ASSETS / "tiny_arc.onnx"))
+    assert code == 0 and len(out) == 1
+    answers = json.loads(out[0])
+    assert list(answers) == ["aa", "bb"] and [len(v) for v in answers.values()] == [1, 2]
+    assert "3 puzzles (0 invalid)" in err
+
+
 def test_arc_records_read_a_task():
     task = {"train": [{"input": [[1, 2]], "output": [[2, 1]]}], "test": [{"input": [[3, 4]]}, {"input": [[5]]}]}
     records = list(cli.arc_records(json.dumps(task), "t"))
