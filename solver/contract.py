@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sized
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -53,10 +53,10 @@ def _positive_int(name: str, value: object) -> int:
 
 
 def _vector(name: str, value: object, size: int) -> tuple[float, ...]:
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+    if isinstance(value, (str, bytes)) or not (isinstance(value, Sized) and isinstance(value, Iterable)):
         raise ValueError(f"sidecar field {name!r} must be a list of {size} numbers")
     try:
-        out = tuple(float(v) for v in value)  # type: ignore[union-attr]
+        out = tuple(float(v) for v in value)
     except (TypeError, ValueError):
         raise ValueError(f"sidecar field {name!r} must hold numbers only") from None
     if len(out) != size:

@@ -17,9 +17,10 @@ import ctypes
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import onnxruntime as ort
@@ -136,7 +137,11 @@ def create_session(path: Path, options: ort.SessionOptions, force_cpu: bool) -> 
 # ------------------------------------------------------------------------------------------------
 
 
-def _dims_match(actual: list[Any], expected: list[Any]) -> bool:
+# name -> (ONNX type, dims); None is a dynamic dimension
+_ExpectedIO: TypeAlias = dict[str, tuple[str, list[int | None]]]
+
+
+def _dims_match(actual: Sequence[object], expected: Sequence[int | None]) -> bool:
     """None in `expected` means "dynamic": the graph must not fix that dimension to a number."""
     if len(actual) != len(expected):
         return False
@@ -152,12 +157,12 @@ def _dims_match(actual: list[Any], expected: list[Any]) -> bool:
 def check_graph(session: ort.InferenceSession, card: ModelCard, path: Path) -> None:
     """ValueError naming the file if the graph's I/O does not match its sidecar card."""
     L, S, D, V, T = card.seq_len, card.carry_len, card.hidden_size, card.vocab_size, card.T
-    expected_in = {
+    expected_in: _ExpectedIO = {
         contract.INPUT_TOKENS: ("tensor(int64)", [None, L]),
         contract.INPUT_Y: ("tensor(float)", [None, S, D]),
         contract.INPUT_Z: ("tensor(float)", [None, S, D]),
     }
-    expected_out = {
+    expected_out: _ExpectedIO = {
         contract.OUTPUT_Y: ("tensor(float)", [None, S, D]),
         contract.OUTPUT_Z: ("tensor(float)", [None, S, D]),
         contract.OUTPUT_LOGITS: ("tensor(float)", [None, L, V]),
