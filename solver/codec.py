@@ -20,11 +20,26 @@ PAD_ID = 0
 class TokenCodec(Protocol):
     """Maps a kind's raw grids to int64 token sequences and back."""
 
-    name: str  # stable identifier stored in model sidecars, e.g. "sudoku-digits-v1"
-    kind: str  # "sudoku" | "maze" | "arc"
-    vocab_size: int
-    seq_len: int
-    pad_id: int
+    # Read-only: codecs are immutable (frozen dataclasses, class constants), and a read-only
+    # protocol member also accepts a subclass's narrower type.
+    @property
+    def name(self) -> str:
+        """Stable identifier stored in model sidecars, e.g. "sudoku-digits-v1"."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """One of "sudoku", "maze", "arc"."""
+        ...
+
+    @property
+    def vocab_size(self) -> int: ...
+
+    @property
+    def seq_len(self) -> int: ...
+
+    @property
+    def pad_id(self) -> int: ...
 
     def encode_puzzle(self, grid: Any) -> np.ndarray:
         """Input tokens (L,) or (B, L), int64."""

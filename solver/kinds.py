@@ -20,8 +20,11 @@ from solver.result import RuleCheck
 class PuzzleKind(Protocol):
     """What the loop needs to know about a kind of puzzle."""
 
-    name: str
-    codec: TokenCodec
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def codec(self) -> TokenCodec: ...
 
     def validate(self, puzzle: Any) -> None:
         """ValueError saying why `puzzle` cannot be solved by this kind's model."""

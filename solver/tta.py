@@ -42,7 +42,7 @@ class SudokuAugmentation:
         return self.symmetry.invert(np.asarray(answer))
 
 
-def augmentations(kind: str, k: int, rng: np.random.Generator) -> list[Augmentation]:
+def augmentations(kind: str, k: int, rng: np.random.Generator) -> Sequence[Augmentation]:
     """K maps for one puzzle, the identity first."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"TTA needs K >= 1 variants, not {k!r}")
