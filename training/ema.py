@@ -15,8 +15,15 @@ class EMA:
         self.shadow = [p.detach().clone() for p in params]
 
     @torch.no_grad()
-    def update(self) -> None:
-        torch._foreach_lerp_(self.shadow, [p.detach() for p in self.params], 1.0 - self.decay)
+    def update(self, step: int | None = None) -> None:
+        """Average in the current weights; `step` (1-based) warms the decay up.
+
+        With a warm-up the decay is min(decay, (1 + step) / (10 + step)), so early on the average
+        follows the weights closely instead of holding on to the random initialisation for
+        ~1/(1 - decay) steps: that matters for short runs and changes nothing in long ones.
+        """
+        decay = self.decay if step is None else min(self.decay, (1.0 + step) / (10.0 + step))
+        torch._foreach_lerp_(self.shadow, [p.detach() for p in self.params], 1.0 - decay)
 
     @torch.no_grad()
     def copy_to(self, params: list[nn.Parameter]) -> None:

@@ -239,7 +239,7 @@ class Trainer:
             for group in self.sparse_optimizer.param_groups:
                 group["lr"] = cfg.puzzle_emb_lr * lr / cfg.lr
             self.sparse_optimizer.step()
-        self.ema.update()
+        self.ema.update(self.step + 1)
         c.y, c.z = y.float(), z.float()
         c.steps += 1
         halted = decide_halting(c.steps, halt_logit, self.model_config.halt_max_steps, cfg.halt_exploration_prob, self.halt_rng)
