@@ -142,6 +142,9 @@ def rotate_half(x: torch.Tensor) -> torch.Tensor:
 class RotaryEmbedding(nn.Module):
     """cos/sin tables for all S positions, fp32, recomputed at construction (not saved)."""
 
+    cos: torch.Tensor  # (S, head_dim) buffers, registered below
+    sin: torch.Tensor
+
     def __init__(self, head_dim: int, positions: int, theta: float) -> None:
         super().__init__()
         inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
@@ -150,8 +153,12 @@ class RotaryEmbedding(nn.Module):
         self.register_buffer("cos", angles.cos(), persistent=False)
         self.register_buffer("sin", angles.sin(), persistent=False)
 
-    def apply(self, x: torch.Tensor) -> torch.Tensor:
-        """x (B, H, S, hd) rotated in fp32, returned in x's dtype."""
+    def rotate(self, x: torch.Tensor) -> torch.Tensor:
+        """x (B, H, S, hd) rotated in fp32, returned in x's dtype.
+
+        (Not named ``apply``: that would shadow `nn.Module.apply`, which the parent's
+        ``model.apply(fn)`` calls on every submodule.)
+        """
         dtype = x.dtype
         xf = x.float()
         return (xf * self.cos + rotate_half(xf) * self.sin).to(dtype)
@@ -177,7 +184,7 @@ class Attention(nn.Module):
         qkv = self.qkv(h).view(b, s, 3, self.num_heads, d // self.num_heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each (B, H, S, hd)
         if self.rope is not None:
-            q, k = self.rope.apply(q), self.rope.apply(k)
+            q, k = self.rope.rotate(q), self.rope.rotate(k)
         o = F.scaled_dot_product_attention(q, k, v)  # (B, H, S, hd)
         return self.out(o.transpose(1, 2).reshape(b, s, d))
 
@@ -189,6 +196,7 @@ class Block(nn.Module):
         super().__init__()
         self.eps = config.rms_norm_eps
         self.mixer = config.mixer
+        self.mix: Attention | SwiGLU
         if config.mixer == "attention":
             self.mix = Attention(config)
         else:
@@ -197,12 +205,12 @@ class Block(nn.Module):
         self.mlp = SwiGLU(config.hidden_size, config.expansion, config.multiple_of)
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
-        if self.mixer == "attention":
-            h = rms_norm(h + self.mix(h), self.eps)
-        else:
+        if isinstance(self.mix, SwiGLU):
             # mlp_t: mix along positions, then normalise over the positions axis (as the official
             # code does on its transposed (B, D, S) layout).
             h = rms_norm(h + self.mix.forward_over_positions(h), self.eps, dim=1)
+        else:
+            h = rms_norm(h + self.mix(h), self.eps)
         return rms_norm(h + self.mlp(h), self.eps)
 
 
@@ -234,6 +242,9 @@ def compute_dtype(device: torch.device) -> torch.dtype:
 class TinyRecursiveModel(nn.Module):
     """Input embedding, the recursive network, the answer head and the halt head."""
 
+    y_init: torch.Tensor  # (D,) buffers, registered below
+    z_init: torch.Tensor
+
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         config.validate()
@@ -258,9 +269,11 @@ class TinyRecursiveModel(nn.Module):
         self.net = ReasoningNet(config)
         self.answer_head = Linear(d, config.vocab_size)
         self.halt_head = Linear(d, 1, bias=True)
+        halt_bias = self.halt_head.bias
+        assert halt_bias is not None  # built with bias=True
         with torch.no_grad():  # start every puzzle at "continue": sigmoid(-5) ~ 0.007
             self.halt_head.weight.zero_()
-            self.halt_head.bias.fill_(-5.0)
+            halt_bias.fill_(-5.0)
         # Fixed (not learned) initial carry, broadcast over positions on reset.
         self.register_buffer("y_init", trunc_normal_(torch.empty(d), 1.0))
         self.register_buffer("z_init", trunc_normal_(torch.empty(d), 1.0))
@@ -333,7 +346,8 @@ class TinyRecursiveModel(nn.Module):
         return [p for p in self.parameters() if id(p) not in sparse]
 
     def sparse_params(self) -> list[nn.Parameter]:
-        return [self.puzzle_embedding.weight] if self.puzzle_embedding is not None else []
+        # The table's one parameter, its weight.
+        return list(self.puzzle_embedding.parameters()) if self.puzzle_embedding is not None else []
 
     def num_params(self) -> int:
         return sum(p.numel() for p in self.dense_params())

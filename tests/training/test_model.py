@@ -23,6 +23,19 @@ def test_step_shapes(tiny_model_config, mixer, pos):
     torch.testing.assert_close(inner[-1], logits)
 
 
+def test_module_apply_reaches_every_submodule_and_keeps_names(tiny_model_config):
+    """`nn.Module.apply(fn)` must not be shadowed (the rotary module once defined its own
+    ``apply``, so ``model.apply(fn)`` crashed on RoPE models); checkpoint names stay put."""
+    cfg = ModelConfig(**{**tiny_model_config.to_dict(), "mixer": "attention", "pos_encoding": "rope"})
+    model = TinyRecursiveModel(cfg)
+    seen: list[str] = []
+    model.apply(lambda m: seen.append(type(m).__name__))
+    assert "RotaryEmbedding" in seen and seen[-1] == "TinyRecursiveModel"
+    names = set(model.state_dict())
+    assert {"prefix", "y_init", "z_init", "halt_head.bias", "net.layers.0.mix.qkv.weight"} <= names
+    assert not any(n.endswith((".cos", ".sin")) for n in names)  # rotary tables are not saved
+
+
 def test_only_last_cycle_has_gradient(tiny_model_config):
     """T-1 cycles run under no_grad; the last cycle's n+1 net calls build the graph."""
     model = TinyRecursiveModel(tiny_model_config)
