@@ -97,6 +97,8 @@ def export_step(model: TinyRecursiveModel, out: Path, inner_steps: bool = False)
                             contract.INPUT_Z: {0: batch}},
             external_data=False, verbose=False,
         )
+    if program is None:  # only the legacy (dynamo=False) exporter returns nothing
+        raise RuntimeError("torch.onnx.export(dynamo=True) returned no ONNX program")
     proto = program.model_proto
     for node in proto.graph.node:
         del node.metadata_props[:]
@@ -262,7 +264,7 @@ class ExportReport:
     int8_agreement: float | None = None
 
 
-def _last_eval(metrics: Path) -> dict:
+def _last_eval(metrics: Path) -> dict[str, float | int | str]:
     """The last evaluation row of a training run's metrics.csv, if there is one."""
     if not metrics.is_file():
         return {}
@@ -274,7 +276,7 @@ def _last_eval(metrics: Path) -> dict:
     if not last:
         return {}
     keys = ("eval_exact", "eval_token", "eval_halt_exact", "eval_halt_steps")
-    out = {k: float(last[k]) for k in keys if last.get(k)}
+    out: dict[str, float | int | str] = {k: float(last[k]) for k in keys if last.get(k)}
     out["step"] = int(float(last["step"]))
     out["source"] = "training held-out evaluation (generated puzzles, torch, all N_sup passes)"
     return out
