@@ -3,14 +3,21 @@
     trm-puzzles               open the window
     trm-puzzles --self-test   open it offscreen, solve a shipped puzzle, print the result, exit
     trm-puzzles --version
+    trm-puzzles --startup-probe   print the seconds from process start to the shown window, exit
+
+Without a console (a frozen windowed build) it logs to ``trm-puzzles.log`` in the user's data
+folder, and an unhandled exception leaves ``crash-<time>.txt`` there (a hard crash of the
+interpreter: ``faults.log``).
 """
 
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import os
 import sys
+import threading
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -36,20 +43,38 @@ def _setup_logging(verbose: bool) -> None:
     level = logging.DEBUG if verbose else logging.INFO
     fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     if sys.stderr is None or getattr(sys, "frozen", False):
-        logging.basicConfig(filename=_data_dir() / "trm-puzzles.log", level=level, format=fmt)
+        folder = _data_dir()
+        logging.basicConfig(filename=folder / "trm-puzzles.log", level=level, format=fmt)
         sys.excepthook = _crash_report
+        # Worker threads too: their exceptions would otherwise go to the missing stderr.
+        threading.excepthook = lambda a: _crash_report(a.exc_type, a.exc_value, a.exc_traceback)
+        # A segfault in a native library never reaches excepthook; faulthandler writes the
+        # Python stacks of every thread. Its default stream is stderr, None without a console.
+        global _fault_file  # kept open for the life of the process, as faulthandler requires
+        _fault_file = open(folder / "faults.log", "a", encoding="utf-8")  # noqa: SIM115
+        faulthandler.enable(_fault_file)
     else:
         logging.basicConfig(level=level, format=fmt)
 
 
-def _crash_report(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+_fault_file = None
+
+
+def _crash_report(kind: type[BaseException], value: BaseException | None, tb: TracebackType | None) -> None:
     """Leave a readable report in the data folder; the person can send it in."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    report = _data_dir() / f"crash-{stamp}.txt"
     text = "".join(traceback.format_exception(kind, value, tb))
     from gui import __version__
 
-    report.write_text(f"trm-puzzles {__version__} crashed at {stamp}\n\n{text}", encoding="utf-8")
+    try:
+        report = _data_dir() / f"crash-{stamp}.txt"
+        report.write_text(
+            f"trm-puzzles {__version__} crashed at {stamp}\n"
+            f"python {sys.version.split()[0]} on {sys.platform}, frozen={getattr(sys, 'frozen', False)}\n\n{text}",
+            encoding="utf-8",
+        )
+    except OSError as err:  # an unwritable data folder: the log is all that is left
+        report = f"nowhere ({err})"
     logging.getLogger(__name__).critical("unhandled exception, report in %s\n%s", report, text)
 
 
@@ -115,6 +140,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--self-test", action="store_true", help="open offscreen, solve a sample, print the result, exit")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "--startup-probe",
+        action="store_true",
+        help="print the seconds from process start until the window is first shown, then exit",
+    )
+    parser.add_argument(
+        "--crash-test",
+        action="store_true",
+        help="raise an error on purpose after logging is set up (checks the crash report)",
+    )
     parser.add_argument("file", nargs="?", help="a puzzle file to open")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.version:
@@ -128,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     _setup_logging(args.verbose)
+    if args.crash_test:
+        raise RuntimeError("--crash-test: this error was raised on purpose")
     if args.self_test:
         return self_test()
     app = _application(sys.argv[:1])
@@ -138,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     apply_theme(app, settings.theme)
     window = MainWindow(settings)
+    if args.startup_probe:
+        from gui.startup_probe import FirstShowProbe
+
+        FirstShowProbe(window)
     window.show()
     if args.file:
         window.open_path(Path(args.file))
