@@ -24,6 +24,7 @@ run: $(VENV)/.app-installed
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 test: lint
@@ -34,3 +35,12 @@ test-slow: $(VENV)/.dev-installed
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+
+# Installers (packaging/README.md): one-folder PyInstaller builds + tar.xz in dist/, each made in
+# its own environment (.venv-package-cpu / .venv-package-gpu), never in $(VENV), never with torch.
+.PHONY: package-gpu
+package:
+	$(PYTHON) packaging/build.py --flavour cpu
+
+package-gpu:
+	$(PYTHON) packaging/build.py --flavour gpu
