@@ -66,7 +66,8 @@ class TrainConfig:
         if unknown:
             raise ValueError(f"unknown training config keys: {sorted(unknown)}")
         cfg = cls(**data)
-        cfg.extra_givens = tuple(cfg.extra_givens)  # JSON/pickle may give a list
+        lo, hi = cfg.extra_givens  # JSON/pickle may give a list
+        cfg.extra_givens = (lo, hi)
         return cfg
 
     def validate(self) -> None:

@@ -176,6 +176,7 @@ def file_set(kind: str, path: Path, solutions: Path | None, group_by: str, limit
                 raise ValueError(f"{solutions}: {len(sol_lines)} solutions for {len(records)} puzzles")
         puzzles, answers, groups = [], [], []
         counts: dict[str, int] = {}
+        answer: np.ndarray | None
         for i, r in enumerate(records):
             group = r.meta.get(group_by, "") if group_by else "file"
             if group == "" or (limit_per_group and counts.get(group, 0) >= limit_per_group):

@@ -61,8 +61,7 @@ def maze_pool_from_file(path: Path, limit: int | None = None) -> PuzzlePool:
     """Mazes with answers from an HRM/TRM CSV (question and answer columns)."""
     from solver.maze import parse_maze_csv
 
-    pairs = parse_maze_csv(_read_text(path))
-    pairs = [(q, a) for q, a in pairs if a is not None][:limit]
+    pairs = [(q, a) for q, a in parse_maze_csv(_read_text(path)) if a is not None][:limit]
     if not pairs:
         raise ValueError(f"{path}: no mazes with answers found")
     shapes = {q.grid.shape for q, _ in pairs}

@@ -13,8 +13,10 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO, overload
 
 import numpy as np
 import torch
@@ -67,8 +69,18 @@ class SignSGD(torch.optim.Optimizer):
     def __init__(self, params, lr: float, weight_decay: float) -> None:
         super().__init__(params, {"lr": lr, "weight_decay": weight_decay})
 
+    @overload
+    def step(self, closure: None = None) -> None: ...
+
+    @overload
+    def step(self, closure: Callable[[], float]) -> float: ...
+
     @torch.no_grad()
-    def step(self, closure=None) -> None:
+    def step(self, closure: Callable[[], float] | None = None) -> float | None:
+        loss = None
+        if closure is not None:  # the Optimizer contract: re-evaluate the loss first
+            with torch.enable_grad():
+                loss = closure()
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -78,6 +90,7 @@ class SignSGD(torch.optim.Optimizer):
                 rows.mul_(1.0 - group["lr"] * group["weight_decay"])
                 rows.sub_(group["lr"] * p.grad[touched].sign())
                 p[touched] = rows
+        return loss
 
 
 def build_pool(cfg: TrainConfig) -> PuzzlePool:
@@ -168,7 +181,7 @@ class Trainer:
             torch.set_num_threads(cfg.threads)
         torch.manual_seed(cfg.seed)  # same initial weights on every rank
         self.model = TinyRecursiveModel(model_config).to(self.plan.device)
-        self.forward_model = self.model
+        self.forward_model: torch.nn.Module = self.model  # DDP-wrapped on several ranks
         if self.dist.world > 1:
             self.forward_model = torch.nn.parallel.DistributedDataParallel(
                 self.model, device_ids=[self.dist.local_rank] if self.plan.device.type == "cuda" else None
@@ -196,7 +209,8 @@ class Trainer:
             raise ValueError(
                 f"the data has {self.pool.puzzles.shape[1]} cells per puzzle, the model expects {model_config.seq_len}"
             )
-        stream_cfg = StreamConfig(cfg.augment, tuple(cfg.extra_givens), cfg.extra_givens_prob)
+        lo, hi = cfg.extra_givens
+        stream_cfg = StreamConfig(cfg.augment, (lo, hi), cfg.extra_givens_prob)
         self.stream = PuzzleStream(self.pool, cfg.codec, stream_cfg, seed=cfg.seed * 1000 + self.dist.rank + 1)
         self.halt_rng = np.random.default_rng(cfg.seed * 1000 + self.dist.rank + 500)
         self.carry = TrainCarry.empty(self.model, cfg.batch_size, self.plan.device)
@@ -361,7 +375,7 @@ class _StopFlag:
         self.stop = True
 
 
-def _metrics_writer(path: Path, keep_rows: int | None) -> tuple[csv.DictWriter, object]:
+def _metrics_writer(path: Path, keep_rows: int | None) -> tuple[csv.DictWriter[str], TextIO]:
     """Append to metrics.csv; on resume, drop rows written after the checkpoint."""
     if keep_rows is not None and path.exists():
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -429,7 +443,7 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
                 }
                 if heldout is not None and cfg.eval_every > 0 and (step % cfg.eval_every == 0 or step == cfg.steps):
                     row.update(trainer.evaluate(heldout[0], heldout[1]))
-                if writer is not None:
+                if writer is not None and metrics_file is not None:  # both or neither (main rank)
                     writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
                     metrics_file.flush()
                     rows += 1
