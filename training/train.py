@@ -423,7 +423,8 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
             for k, v in m.items():
                 acc[k] = acc.get(k, 0.0) + v
             step = trainer.step
-            if step % cfg.log_every == 0 or step == end:
+            last = step == end or stop.stop  # the session ends after this step
+            if step % cfg.log_every == 0 or last:
                 totals = _reduce(acc, info, trainer.plan.device)
                 n = max(totals["halted"], 1.0)
                 k_steps = window_steps
@@ -441,7 +442,7 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
                     "halted": int(totals["halted"]),
                     "samples_per_s": window_samples / max(time.time() - window_start, 1e-9),
                 }
-                if heldout is not None and cfg.eval_every > 0 and (step % cfg.eval_every == 0 or step == cfg.steps):
+                if heldout is not None and cfg.eval_every > 0 and (step % cfg.eval_every == 0 or last):
                     row.update(trainer.evaluate(heldout[0], heldout[1]))
                 if writer is not None and metrics_file is not None:  # both or neither (main rank)
                     writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
