@@ -29,7 +29,7 @@ class PassTimeline(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.frames: list[PassFrame] = []
-        self.cursor = TimelineCursor()
+        self.position_cursor = TimelineCursor()
         self._threshold = 0.5
         self._capacity = 16
         self._timer = QTimer(self)
@@ -89,7 +89,7 @@ class PassTimeline(QWidget):
     def reset(self, threshold: float, capacity: int) -> None:
         """Forget the recorded passes (a new solve starts)."""
         self.frames.clear()
-        self.cursor.clear()
+        self.position_cursor.clear()
         self._threshold, self._capacity = threshold, capacity
         self.pause()
         self._sync()
@@ -97,7 +97,7 @@ class PassTimeline(QWidget):
     def add_frame(self, frame: PassFrame) -> None:
         """Record a pass the moment it arrives; show it if the person is following the newest."""
         self.frames.append(frame)
-        moved = self.cursor.add_pass(len(frame.inner_answers))
+        moved = self.position_cursor.add_pass(len(frame.inner_answers))
         self._sync()
         if moved and not self._timer.isActive():
             self._emit()
@@ -116,12 +116,12 @@ class PassTimeline(QWidget):
 
     def step_pass(self, delta: int) -> None:
         """To the previous or next pass."""
-        if self.cursor.step_pass(delta):
+        if self.position_cursor.step_pass(delta):
             self._moved()
 
     def step_fine(self, delta: int) -> None:
         """One inner step back or forward (whole passes when the model has no inner steps)."""
-        if self.cursor.step_fine(delta):
+        if self.position_cursor.step_fine(delta):
             self._moved()
 
     def toggle_play(self) -> None:
@@ -129,10 +129,10 @@ class PassTimeline(QWidget):
         if self._timer.isActive():
             self.pause()
             return
-        if not self.cursor.positions:
+        if not self.position_cursor.positions:
             return
-        if self.cursor.at_end:
-            self.cursor.move_to(0)
+        if self.position_cursor.at_end:
+            self.position_cursor.move_to(0)
             self._moved()
         self._timer.start()
         self._sync()
@@ -148,15 +148,15 @@ class PassTimeline(QWidget):
         return self._timer.isActive()
 
     def _tick(self) -> None:
-        if not self.cursor.step_fine(1):
+        if not self.position_cursor.step_fine(1):
             self.pause()
             return
         self._moved()
-        if self.cursor.at_end:
+        if self.position_cursor.at_end:
             self.pause()
 
     def _slider_moved(self, value: int) -> None:
-        if value != self.cursor.index and self.cursor.move_to(value):
+        if value != self.position_cursor.index and self.position_cursor.move_to(value):
             self._moved(update_slider=False)
 
     def _moved(self, update_slider: bool = True) -> None:
@@ -164,17 +164,17 @@ class PassTimeline(QWidget):
         self._emit()
 
     def _emit(self) -> None:
-        position = self.cursor.current
+        position = self.position_cursor.current
         if position is not None:
             self.positionChanged.emit(position[0], -1 if position[1] is None else position[1])
 
     def _sync(self, update_slider: bool = True) -> None:
         """Bring slider, label, buttons and chart in line with the cursor."""
-        n = len(self.cursor.positions)
+        n = len(self.position_cursor.positions)
         if update_slider:
             self.slider.blockSignals(True)
             self.slider.setRange(0, max(0, n - 1))
-            self.slider.setValue(max(0, self.cursor.index))
+            self.slider.setValue(max(0, self.position_cursor.index))
             self.slider.blockSignals(False)
         self.slider.setEnabled(n > 1)
         has_inner = any(f.inner_answers for f in self.frames)
@@ -184,7 +184,7 @@ class PassTimeline(QWidget):
             b.setEnabled(n > 1)
         icon = QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay
         self.play.setIcon(self.style().standardIcon(icon))
-        position = self.cursor.current
+        position = self.position_cursor.current
         if position is None:
             self.label.setText("No passes yet")
             self.chart.set_series([], [], self._threshold, self._capacity)

@@ -27,7 +27,7 @@ def test_solve_fills_a_stepping_timeline(qtbot):
     assert panel.run.last_result is not None
     assert panel.result_label.text()  # the end state is said in words
     timeline = panel.timeline
-    assert timeline.cursor.current == (7, None)
+    assert timeline.position_cursor.current == (7, None)
     shown = []
     panel.run.frameShown.connect(lambda frame, inner: shown.append((frame.number, inner)))
     timeline.step_pass(-1)
