@@ -101,7 +101,10 @@ def cuda_load_error() -> str:
     try:
         ctypes.CDLL(str(library))
     except OSError as err:
-        return _first_line(err)
+        # A frozen (PyInstaller) app wraps the loader's error in its own "not found when the
+        # application was frozen" guess; the loader's real message (which library is missing)
+        # is the cause underneath.
+        return _first_line(err.__cause__ or err)
     return ""
 
 
