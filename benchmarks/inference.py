@@ -146,9 +146,9 @@ def int8_agreement(workdir: Path, checkpoint: str | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checkpoint")
-    parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--reps-large", type=int, default=2)
+    parser.add_argument("--checkpoint", help="a training checkpoint (default: the representative random model)")
+    parser.add_argument("--batch", type=int, default=256, help="batch size of the throughput measurement")
+    parser.add_argument("--reps-large", type=int, default=2, help="timed passes at the large batch")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
