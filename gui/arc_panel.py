@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -28,16 +26,12 @@ from gui.arc_state import ArcAnswerState, parse_size
 from gui.colours import ARC_NAMES, ARC_PALETTE
 from gui.commands import push_edit
 from gui.pass_frame import PassFrame
+from gui.puzzle_panel import PuzzlePanel
 from gui.result_text import ERROR, INFO, LEVEL_STYLE, WARNING, describe_result
 from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
-from gui.solve_run import SolveRun
 from gui.views.grid_view import GridView
-from gui.views.message_banner import MessageBanner
-from gui.views.pass_timeline import PassTimeline
 from solver.arc import ArcPair, ArcTask, format_arc_task, load_arc_task, parse_arc_task
 from solver.result import SolveResult
-
-log = logging.getLogger(__name__)
 
 ARC_FILTER = "ARC task (*.json);;All files (*)"
 ARC_NOTE = (
@@ -62,12 +56,11 @@ def _small_grid(grid: np.ndarray, title: str) -> QWidget:
     return box
 
 
-class ArcPanel(QWidget):
+class ArcPanel(PuzzlePanel):
     """Owns the open task, the answer grid being painted and the model's attempts."""
 
     kind = "arc"
-    titleChanged = Signal(str)
-    statusChanged = Signal()
+    shows_notices = False
 
     def __init__(
         self,
@@ -76,21 +69,15 @@ class ArcPanel(QWidget):
         model_available: Callable[[], bool],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._load_model = load_model
-        self._solve_options = solve_options
+        super().__init__(load_model, solve_options, parent)
         self._model_available = model_available
         self.task: ArcTask | None = None
         self.test_index = 0
         self.state = ArcAnswerState.blank()
-        self.undo_stack = QUndoStack(self)
         self.colour = 1
         self.tool = "paint"  # or "fill"
         self._stroke: list[tuple[int, int]] = []
-        self.file_path: Path | None = None
-        self.step_wrapper = None
 
-        self.banner = MessageBanner()
         self.note = QLabel(ARC_NOTE)
         self.note.setWordWrap(True)
         self.task_label = QLabel("No task open: File ▸ Open… a task JSON, or pick a sample.")
@@ -136,13 +123,6 @@ class ArcPanel(QWidget):
             palette_row.addWidget(button)
         palette_row.addStretch(1)
         self.palette_group.button(self.colour).setChecked(True)
-        self.solve_button = QPushButton("Solve")
-        self.cancel_button = QPushButton("Cancel")
-        self.keep_button = QPushButton("Keep thinking")
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.timeline = PassTimeline()
-        self.run = SolveRun(self.timeline, self)
 
         test_box = QVBoxLayout()
         test_box.addWidget(QLabel("Test input"))
@@ -193,21 +173,8 @@ class ArcPanel(QWidget):
         self.answer_view.cellPressed.connect(self._pressed)
         self.answer_view.cellDragged.connect(self._dragged)
         self.answer_view.strokeFinished.connect(self._stroke_done)
-        self.solve_button.clicked.connect(self.solve)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.keep_button.clicked.connect(self.keep_thinking)
-        self.run.frameShown.connect(self._show_frame)
-        self.run.resultReady.connect(self._show_result)
-        self.run.failed.connect(lambda m: self.show_message(f"The model could not run: {m}", ERROR))
-        self.run.runningChanged.connect(self._running_changed)
-        self.run.cancelled.connect(lambda: self.result_label.setText(f"Cancelled after {len(self.run.frames)} pass(es)."))
         self._refresh()
         self._running_changed(False)
-
-    def show_message(self, text: str, level: str = INFO) -> None:
-        """A non-modal message above the task."""
-        log.info("%s: %s", level, text)
-        self.banner.show_message(text, level)
 
     # -- task ----------------------------------------------------------------------------------
 
@@ -256,10 +223,8 @@ class ArcPanel(QWidget):
     def open_file(self, path: str | Path) -> bool:
         """Open a task JSON; a bad file is a message and the current task stays."""
         path = Path(path)
-        try:
-            task = load_arc_task(path)
-        except (OSError, ValueError) as err:
-            self.show_message(f"Could not open the task: {err}", ERROR)
+        task = self._read(lambda: load_arc_task(path), "Could not open the task", (OSError, ValueError))
+        if task is None:
             return False
         self.file_path = path
         self.set_task(task)
@@ -269,10 +234,8 @@ class ArcPanel(QWidget):
 
     def paste_text(self, text: str) -> bool:
         """A task JSON from the clipboard."""
-        try:
-            task = parse_arc_task(text, name="pasted")
-        except ValueError as err:
-            self.show_message(f"The pasted text is not an ARC task: {err}", ERROR)
+        task = self._read(lambda: parse_arc_task(text, name="pasted"), "The pasted text is not an ARC task")
+        if task is None:
             return False
         self.set_task(task)
         return True
@@ -390,53 +353,29 @@ class ArcPanel(QWidget):
         self.note.setText(ARC_NOTE + extra)
         return available
 
-    def solve(self) -> bool:
-        """Run the ARC model on the test input (when there is one)."""
-        if self.run.running:
-            return False
+    def _solve_request(self) -> SolveRequest | None:
+        """The test input on show, when there is one and an ARC model to run on it."""
         if self.test_input is None:
             self.show_message("Open a task first.", INFO)
-            return False
+            return None
         if not self.model_ready():
             self.show_message("No ARC model is installed; the painting tools work without one.", WARNING)
-            return False
-        options = self._solve_options()
-        request = SolveRequest(
-            puzzle=self.test_input.copy(),
-            load_model=self._load_model(),
-            max_passes=options.max_passes,
-            threshold=options.threshold,
-            tta_k=options.tta_k,
-            step_wrapper=self.step_wrapper,
-        )
-        self.banner.clear()
-        self.result_label.setStyleSheet("")
-        self.result_label.setText("Solving…")
-        self.run.start(request)
-        return True
+            return None
+        return self._request_for(self.test_input.copy())
 
-    def cancel(self) -> None:
-        """Stop the model now."""
-        self.run.cancel()
-
-    def keep_thinking(self) -> bool:
-        """More passes from where the model stopped."""
-        return self.run.keep_thinking()
-
-    @Slot(object, int)
-    def _show_frame(self, frame: PassFrame, inner: int) -> None:
+    def _draw_frame(self, frame: PassFrame, inner: int) -> bool:
         answer = frame.answer_at(inner)
         if answer.size == 0:
             self.model_view.set_grid(np.zeros((1, 1), np.uint8))
             self.model_view.set_overlay(None)
             self.model_label.setText(f"Model's answer (pass {frame.number}: no grid yet)")
-            return
+            return False
         self.model_view.set_grid(answer)
         same_shape = frame.changed.shape == answer.shape
         self.model_view.set_overlay(None, changed=frame.changed if same_shape else None)
         h, w = answer.shape
         self.model_label.setText(f"Model's answer {h}×{w} (pass {frame.number})")
-        self.statusChanged.emit()
+        return True
 
     @Slot(object)
     def _show_result(self, result: SolveResult) -> None:
@@ -446,10 +385,3 @@ class ArcPanel(QWidget):
             text += " It matches your answer."
         self.result_label.setText(text)
         self.result_label.setStyleSheet(LEVEL_STYLE[level])
-
-    @Slot(bool)
-    def _running_changed(self, running: bool) -> None:
-        self.solve_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        self.keep_button.setEnabled(not running and self.run.last_carry is not None)
-        self.statusChanged.emit()

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,17 +24,13 @@ from gui.maze_files import MazePair, load_maze_file, maze_file_text, read_mazes
 from gui.maze_state import MazeBoardState, path_mask
 from gui.pass_frame import PassFrame
 from gui.puzzle_list import PuzzleList
-from gui.result_text import ERROR, INFO, LEVEL_STYLE, SUCCESS, WARNING, describe_result
+from gui.puzzle_panel import PuzzlePanel
+from gui.result_text import ERROR, LEVEL_STYLE, SUCCESS, describe_result
 from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
-from gui.solve_run import SolveRun
 from gui.views.grid_view import GridView
-from gui.views.message_banner import MessageBanner
-from gui.views.pass_timeline import PassTimeline
 from solver.maze import GOAL, START, WALL, Maze, format_maze
 from solver.maze_generator import generate_maze
 from solver.result import SolveResult
-
-log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = 15
 
@@ -46,12 +40,11 @@ def min_path_for(size: int) -> int:
     return max(1, size * size // 8)
 
 
-class MazePanel(QWidget):
+class MazePanel(PuzzlePanel):
     """Owns the maze being edited, its undo stack and its solves."""
 
     kind = "maze"
-    titleChanged = Signal(str)
-    statusChanged = Signal()
+    max_tta = 8
 
     def __init__(
         self,
@@ -59,24 +52,16 @@ class MazePanel(QWidget):
         solve_options: Callable[[], SolveOptions],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._load_model = load_model
-        self._solve_options = solve_options
+        super().__init__(load_model, solve_options, parent)
         self.state = MazeBoardState.open_field(DEFAULT_SIZE)
-        self.undo_stack = QUndoStack(self)
         self.mazes: PuzzleList[MazePair] = PuzzleList()
-        self.file_path: Path | None = None
-        self.step_wrapper = None
         self._stroke: list[tuple[int, int]] = []
         self._stroke_mode: str | None = None  # "wall", "open", "S" or "G"
 
-        self.banner = MessageBanner()
         self.view = GridView(MAZE_COLOURS, line_colour="#9a9a9a", cell_hint=22)
         self.view.editable = True
         self.view.setAccessibleName("Maze")
         self.view.setToolTip("Click or drag: draw walls (on open cells) or erase them (on walls).\nDrag S or G to move them. Right button erases.")
-        self.timeline = PassTimeline()
-        self.run = SolveRun(self.timeline, self)
         self.generator = BackgroundTask(self)
         self.size_spin = QSpinBox()
         self.size_spin.setRange(4, 30)
@@ -89,11 +74,6 @@ class MazePanel(QWidget):
         self.next_button = QToolButton(text="▶")
         self.list_label = QLabel()
         self.info_label = QLabel()
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.solve_button = QPushButton("Solve")
-        self.cancel_button = QPushButton("Cancel")
-        self.keep_button = QPushButton("Keep thinking")
 
         top = QHBoxLayout()
         top.addWidget(self.prev_button)
@@ -102,17 +82,7 @@ class MazePanel(QWidget):
         top.addWidget(self.info_label, 1)
         top.addWidget(self.size_spin)
         top.addWidget(self.new_button)
-        buttons = QHBoxLayout()
-        for b in (self.solve_button, self.cancel_button, self.keep_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.result_label)
-        layout.addLayout(buttons)
-        layout.addWidget(self.timeline)
+        self._lay_out(top, self.view)
 
         self.view.cellPressed.connect(self._pressed)
         self.view.cellDragged.connect(self._dragged)
@@ -120,25 +90,11 @@ class MazePanel(QWidget):
         self.new_button.clicked.connect(lambda: self.new_maze(self.size_spin.value()))
         self.prev_button.clicked.connect(lambda: self.step_list(-1))
         self.next_button.clicked.connect(lambda: self.step_list(1))
-        self.solve_button.clicked.connect(self.solve)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.keep_button.clicked.connect(self.keep_thinking)
-        self.run.frameShown.connect(self._show_frame)
-        self.run.resultReady.connect(self._show_result)
-        self.run.notice.connect(lambda text: self.show_message(text, WARNING))
-        self.run.failed.connect(lambda m: self.show_message(f"The model could not run: {m}", ERROR))
-        self.run.runningChanged.connect(self._running_changed)
-        self.run.cancelled.connect(lambda: self.result_label.setText(f"Cancelled after {len(self.run.frames)} pass(es)."))
         self.generator.done.connect(self._generated)
         self.generator.failed.connect(lambda m: self.show_message(f"Could not generate a maze: {m}", ERROR))
         self.generator.runningChanged.connect(lambda busy: self.new_button.setEnabled(not busy))
         self._refresh()
         self._running_changed(False)
-
-    def show_message(self, text: str, level: str = INFO) -> None:
-        """A non-modal message above the maze."""
-        log.info("%s: %s", level, text)
-        self.banner.show_message(text, level)
 
     # -- editing with the mouse ----------------------------------------------------------------
 
@@ -247,10 +203,8 @@ class MazePanel(QWidget):
 
     def paste_text(self, text: str) -> bool:
         """A text grid or CSV row; a bad paste is a message and the maze stays."""
-        try:
-            pairs = read_mazes(text)
-        except ValueError as err:
-            self.show_message(f"The pasted text is not a maze: {err}", ERROR)
+        pairs = self._read(lambda: read_mazes(text), "The pasted text is not a maze")
+        if pairs is None:
             return False
         self._take(pairs, "clipboard")
         return True
@@ -258,10 +212,8 @@ class MazePanel(QWidget):
     def open_file(self, path: str | Path) -> bool:
         """Open a maze file; a bad file is a message and the maze stays."""
         path = Path(path)
-        try:
-            pairs = load_maze_file(path)
-        except ValueError as err:
-            self.show_message(f"Could not open the file: {err}", ERROR)
+        pairs = self._read(lambda: load_maze_file(path), "Could not open the file")
+        if pairs is None:
             return False
         self.file_path = path
         self._take(pairs, path.name)
@@ -292,40 +244,17 @@ class MazePanel(QWidget):
 
     # -- solving -------------------------------------------------------------------------------
 
-    def solve(self) -> bool:
-        """Run the model on the maze on a worker thread."""
-        if self.run.running:
-            return False
+    def _solve_request(self) -> SolveRequest | None:
+        """The maze needs one S and one G."""
         try:
             maze = self.state.maze()
         except ValueError as err:
             self.show_message(str(err), ERROR)
-            return False
+            return None
         if maze.start is None or maze.goal is None:
             self.show_message("A maze needs one S and one G.", ERROR)
-            return False
-        options = self._solve_options()
-        request = SolveRequest(
-            puzzle=maze,
-            load_model=self._load_model(),
-            max_passes=options.max_passes,
-            threshold=options.threshold,
-            tta_k=min(options.tta_k, 8),
-            step_wrapper=self.step_wrapper,
-        )
-        self.banner.clear()
-        self.result_label.setStyleSheet("")
-        self.result_label.setText("Solving…")
-        self.run.start(request)
-        return True
-
-    def cancel(self) -> None:
-        """Stop the model now."""
-        self.run.cancel()
-
-    def keep_thinking(self) -> bool:
-        """More passes from where the model stopped."""
-        return self.run.keep_thinking()
+            return None
+        return self._request_for(maze)
 
     def _show_answer(self, frame: PassFrame | None, inner: int = -1) -> None:
         if frame is None:
@@ -340,20 +269,12 @@ class MazePanel(QWidget):
             changed=frame.changed,
         )
 
-    @Slot(object, int)
-    def _show_frame(self, frame: PassFrame, inner: int) -> None:
+    def _draw_frame(self, frame: PassFrame, inner: int) -> bool:
         self._show_answer(frame, inner)
-        self.statusChanged.emit()
+        return True
 
     @Slot(object)
     def _show_result(self, result: SolveResult) -> None:
         text, level = describe_result(result)
         self.result_label.setText(text)
         self.result_label.setStyleSheet(LEVEL_STYLE[level])
-
-    @Slot(bool)
-    def _running_changed(self, running: bool) -> None:
-        self.solve_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        self.keep_button.setEnabled(not running and self.run.last_carry is not None)
-        self.statusChanged.emit()

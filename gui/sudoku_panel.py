@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from gui.background import BackgroundTask
 from gui.commands import push_edit
 from gui.pass_frame import PassFrame
 from gui.puzzle_list import PuzzleList
+from gui.puzzle_panel import PuzzlePanel
 from gui.result_text import ERROR, INFO, LEVEL_STYLE, SUCCESS, WARNING, describe_result
 from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
-from gui.solve_run import SolveRun
 from gui.sudoku_files import load_sudoku_file, read_sudokus, sudoku_file_text
 from gui.sudoku_state import SudokuBoardState
-from gui.views.message_banner import MessageBanner
-from gui.views.pass_timeline import PassTimeline
 from gui.views.sudoku_board_view import SudokuBoardView
 from solver.result import SolveResult
 from solver.sudoku import Sudoku, format_sudoku
 from solver.sudoku_generator import GeneratedSudoku, generate
 from solver.sudoku_grading import Grade
 from solver.sudoku_search import count_solutions
-
-log = logging.getLogger(__name__)
 
 GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: "Hard"}
 
@@ -44,12 +38,10 @@ def uniqueness_note(givens: np.ndarray) -> str:
     return ""
 
 
-class SudokuPanel(QWidget):
+class SudokuPanel(PuzzlePanel):
     """Owns the Sudoku being edited, its undo stack and its solves."""
 
     kind = "sudoku"
-    titleChanged = Signal(str)
-    statusChanged = Signal()
 
     def __init__(
         self,
@@ -57,25 +49,15 @@ class SudokuPanel(QWidget):
         solve_options: Callable[[], SolveOptions],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._load_model = load_model  # -> a loader the worker calls
-        self._solve_options = solve_options  # -> the person's passes, threshold, TTA
+        super().__init__(load_model, solve_options, parent)
         self.state = SudokuBoardState.empty()
-        self.undo_stack = QUndoStack(self)
         self.puzzles: PuzzleList[Sudoku] = PuzzleList()
         self.entering_givens = True  # typed digits become givens (a puzzle is being entered)
-        self.file_path: Path | None = None
         self.source = ""
         self._answer_visible = False
-        self.step_wrapper = None  # tests slow the model down through this
 
-        self.banner = MessageBanner()
         self.board = SudokuBoardView()
-        self.timeline = PassTimeline()
-        self.run = SolveRun(self.timeline, self)
         self.generator = BackgroundTask(self)
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
         self.result_label.setAccessibleName("Solve result")
         self.info_label = QLabel()
         self.prev_button = QToolButton(text="◀")
@@ -83,11 +65,8 @@ class SudokuPanel(QWidget):
         self.next_button = QToolButton(text="▶")
         self.next_button.setToolTip("Next puzzle in the file (Page Down)")
         self.list_label = QLabel()
-        self.solve_button = QPushButton("Solve")
         self.solve_button.setToolTip("Run the model pass by pass (F5)")
-        self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the model now (Esc)")
-        self.keep_button = QPushButton("Keep thinking")
         self.keep_button.setToolTip("Run more passes past the model's halt")
 
         top = QHBoxLayout()
@@ -95,43 +74,16 @@ class SudokuPanel(QWidget):
         top.addWidget(self.list_label)
         top.addWidget(self.next_button)
         top.addWidget(self.info_label, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.solve_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.keep_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
-        layout.addLayout(top)
-        layout.addWidget(self.board, 1)
-        layout.addWidget(self.result_label)
-        layout.addLayout(buttons)
-        layout.addWidget(self.timeline)
+        self._lay_out(top, self.board)
 
         self.board.digitEntered.connect(self.enter_digit)
         self.prev_button.clicked.connect(lambda: self.step_list(-1))
         self.next_button.clicked.connect(lambda: self.step_list(1))
-        self.solve_button.clicked.connect(self.solve)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.keep_button.clicked.connect(self.keep_thinking)
-        self.run.frameShown.connect(self._show_frame)
-        self.run.resultReady.connect(self._show_result)
-        self.run.notice.connect(lambda text: self.show_message(text, WARNING))
-        self.run.failed.connect(self._solve_failed)
-        self.run.runningChanged.connect(self._running_changed)
-        self.run.cancelled.connect(self._cancelled)
         self.generator.done.connect(self._generated)
         self.generator.failed.connect(lambda m: self.show_message(f"Could not generate a puzzle: {m}", ERROR))
         self.generator.runningChanged.connect(lambda busy: self.statusChanged.emit())
         self._refresh()
         self._running_changed(False)
-
-    # -- messages ------------------------------------------------------------------------------
-
-    def show_message(self, text: str, level: str = INFO) -> None:
-        """A non-modal message above the board (tests read it from `banner`)."""
-        log.info("%s: %s", level, text)
-        self.banner.show_message(text, level)
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -217,24 +169,20 @@ class SudokuPanel(QWidget):
 
     def paste_text(self, text: str) -> bool:
         """Any format the solver reads; a bad paste is a message and the board stays."""
-        try:
-            puzzles, problems = read_sudokus(text)
-        except ValueError as err:
-            self.show_message(f"The pasted text is not a Sudoku: {err}", ERROR)
+        read = self._read(lambda: read_sudokus(text), "The pasted text is not a Sudoku")
+        if read is None:
             return False
-        self._take(puzzles, problems, "clipboard")
+        self._take(*read, "clipboard")
         return True
 
     def open_file(self, path: str | Path) -> bool:
         """Open a .txt/.sdk/.sdm/.csv file; a bad file is a message and the board stays."""
         path = Path(path)
-        try:
-            puzzles, problems = load_sudoku_file(path)
-        except ValueError as err:
-            self.show_message(f"Could not open the file: {err}", ERROR)
+        read = self._read(lambda: load_sudoku_file(path), "Could not open the file")
+        if read is None:
             return False
         self.file_path = path
-        self._take(puzzles, problems, path.name)
+        self._take(*read, path.name)
         self.titleChanged.emit(path.name)
         return True
 
@@ -289,55 +237,30 @@ class SudokuPanel(QWidget):
 
     # -- solving -------------------------------------------------------------------------------
 
-    def solve(self) -> bool:
-        """Check the puzzle with the exact solver, then run the model on a worker thread."""
-        if self.run.running:
-            return False
+    def _solve_request(self) -> SolveRequest | None:
+        """Check the puzzle with the exact solver (on the worker thread, before the model runs)."""
         puzzle = self.state.puzzle()
         if puzzle.n_givens == 0:
             self.show_message("The board is empty: type or paste a puzzle first.", INFO)
-            return False
+            return None
         conflicts = self.state.conflicts() & (self.state.givens > 0)
         if conflicts.any():
             self.show_message("The givens break the rules (marked in red); fix them before solving.", ERROR)
-            return False
-        options = self._solve_options()
+            return None
         givens = puzzle.givens.copy()
-        request = SolveRequest(
-            puzzle=puzzle,
-            load_model=self._load_model(),
-            max_passes=options.max_passes,
-            threshold=options.threshold,
-            tta_k=options.tta_k,
-            precheck=lambda: uniqueness_note(givens),
-            step_wrapper=self.step_wrapper,
-        )
-        self.banner.clear()
-        self.result_label.setText("Solving…")
+        request = self._request_for(puzzle, precheck=lambda: uniqueness_note(givens))
         self._answer_visible = True
-        self.run.start(request)
-        return True
+        return request
 
-    def cancel(self) -> None:
-        """Stop the model now."""
-        if self.run.running:
-            self.run.cancel()
+    def _thinking_further(self) -> None:
+        self._answer_visible = True
+        self.result_label.setText("Thinking further…")
 
-    def keep_thinking(self) -> bool:
-        """More passes from where the model stopped."""
-        if self.run.keep_thinking():
-            self._answer_visible = True
-            self.result_label.setText("Thinking further…")
-            return True
-        return False
-
-    @Slot(object, int)
-    def _show_frame(self, frame: PassFrame, inner: int) -> None:
-        if not self._answer_visible:
-            self._answer_visible = True
+    def _draw_frame(self, frame: PassFrame, inner: int) -> bool:
+        self._answer_visible = True
         answer = frame.answer_at(inner)
         self.board.show_answer(answer, frame.confidence, frame.changed, frame.violations)
-        self.statusChanged.emit()
+        return True
 
     @Slot(object)
     def _show_result(self, result: SolveResult) -> None:
@@ -358,23 +281,18 @@ class SudokuPanel(QWidget):
     @Slot(str)
     def _solve_failed(self, message: str) -> None:
         self.result_label.clear()
-        self.show_message(f"The model could not run: {message}", ERROR)
+        super()._solve_failed(message)
 
     @Slot()
     def _cancelled(self) -> None:
         self.result_label.setStyleSheet("")
-        self.result_label.setText(f"Cancelled after {len(self.run.frames)} pass(es).")
+        super()._cancelled()
 
     @Slot(bool)
     def _running_changed(self, running: bool) -> None:
-        self.solve_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        self.keep_button.setEnabled(not running and self.run.last_carry is not None)
         if running:
             self.result_label.setStyleSheet("")
-        self.statusChanged.emit()
-
-
+        super()._running_changed(running)
 
 
 def cell_label(cell: int) -> str:
