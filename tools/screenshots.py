@@ -1,7 +1,7 @@
 """Write PNG screenshots of the Sudoku, maze and ARC tabs mid-solve: `python tools/screenshots.py`.
 
 Runs offscreen at a fixed window size with default settings, except that the halting threshold
-is 1.0 so the (untrained) test models run to their cap; the timeline is then moved back to a
+is 1.0 so every model runs to its cap; the timeline is then moved back to a
 middle pass, so each picture shows an answer still being refined.
 """
 
@@ -71,7 +71,7 @@ def main() -> None:
     window.show()
     samples = ROOT / "assets" / "puzzles"
 
-    window.open_path(samples / "sudoku" / "hard.sdm", "sudoku")
+    window.open_path(samples / "sudoku" / "medium.sdm", "sudoku")
     window.sudoku.board.select(40)
     _mid_solve(app, window, window.sudoku, "sudoku", back=4)
 
