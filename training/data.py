@@ -93,6 +93,19 @@ def _generate_sudoku_chunk(args: tuple[int, int, int]) -> tuple[np.ndarray, np.n
     )
 
 
+def chunk_seed(seed: int, tag: str, index: int) -> int:
+    """A fixed seed per chunk of a generated pool, so the worker count never changes the pool."""
+    return int.from_bytes(hashlib.sha1(f"{seed}/{tag}/{index}".encode()).digest()[:4], "little")
+
+
+def run_chunks(generate, jobs: list, workers: int) -> list:
+    """generate(job) for every job, in `workers` spawned processes when more than one."""
+    if workers > 1:
+        with mp.get_context("spawn").Pool(workers) as pool:
+            return pool.map(generate, jobs)
+    return [generate(job) for job in jobs]
+
+
 def generated_sudoku_pool(
     counts: dict[str, int], seed: int, cache_dir: Path | None = None, workers: int = 1
 ) -> PuzzlePool:
@@ -117,14 +130,9 @@ def generated_sudoku_pool(
             known = ", ".join(g.name.lower() for g in Grade)
             raise ValueError(f"unknown Sudoku grade {name!r} (known: {known})") from None
         for i, start in enumerate(range(0, count, chunk)):
-            chunk_seed = int.from_bytes(hashlib.sha1(f"{seed}/{name}/{i}".encode()).digest()[:4], "little")
-            jobs.append((chunk_seed, min(chunk, count - start), int(grade.value)))
+            jobs.append((chunk_seed(seed, name, i), min(chunk, count - start), int(grade.value)))
     _LOGGER.info("generating %d Sudoku puzzles in %d worker(s)", sum(counts.values()), workers)
-    if workers > 1:
-        with mp.get_context("spawn").Pool(workers) as pool:
-            parts = pool.map(_generate_sudoku_chunk, jobs)
-    else:
-        parts = [_generate_sudoku_chunk(job) for job in jobs]
+    parts = run_chunks(_generate_sudoku_chunk, jobs, workers)
     result = PuzzlePool(
         "sudoku",
         np.concatenate([p[0] for p in parts]),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing as mp
 from pathlib import Path
 
 import numpy as np
 
-from training.data import UNGRADED, PuzzlePool, _read_text
+from training.data import UNGRADED, PuzzlePool, _read_text, chunk_seed, run_chunks
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -37,14 +36,9 @@ def generated_maze_pool(
     chunk = 50
     jobs = []
     for i, start in enumerate(range(0, count, chunk)):
-        chunk_seed = int.from_bytes(hashlib.sha1(f"{seed}/maze/{i}".encode()).digest()[:4], "little")
-        jobs.append((chunk_seed, min(chunk, count - start), size, min_path))
+        jobs.append((chunk_seed(seed, "maze", i), min(chunk, count - start), size, min_path))
     _LOGGER.info("generating %d %dx%d mazes in %d worker(s)", count, size, size, workers)
-    if workers > 1:
-        with mp.get_context("spawn").Pool(workers) as pool:
-            parts = pool.map(_generate_maze_chunk, jobs)
-    else:
-        parts = [_generate_maze_chunk(job) for job in jobs]
+    parts = run_chunks(_generate_maze_chunk, jobs, workers)
     result = PuzzlePool(
         "maze",
         np.concatenate([p[0] for p in parts]),
