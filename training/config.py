@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 
+def reject_unknown_keys(cls: type, data: dict, what: str) -> None:
+    """ValueError naming the keys of `data` that are not fields of dataclass `cls`."""
+    unknown = set(data) - {f.name for f in fields(cls)}
+    if unknown:
+        raise ValueError(f"unknown {what} keys: {sorted(unknown)}")
+
+
 @dataclass
 class TrainConfig:
     """Everything a run needs besides the architecture. Units are in the field comments."""
@@ -61,10 +68,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"unknown training config keys: {sorted(unknown)}")
+        reject_unknown_keys(cls, data, "training config")
         cfg = cls(**data)
         lo, hi = cfg.extra_givens  # JSON/pickle may give a list
         cfg.extra_givens = (lo, hi)

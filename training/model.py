@@ -14,11 +14,13 @@ token mixing by self-attention (RoPE, learned or no positions) or by an MLP over
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from training.config import reject_unknown_keys
 
 
 @dataclass
@@ -52,10 +54,7 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict) -> ModelConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"unknown model config keys: {sorted(unknown)}")
+        reject_unknown_keys(cls, data, "model config")
         return cls(**data)
 
     def validate(self) -> None:
