@@ -8,7 +8,8 @@ Steps, each logged with its time:
    numpy, PySide6-Essentials, onnxruntime or onnxruntime-gpu, PyInstaller; never torch, and
    never the development venv;
 2. PyInstaller with packaging/trm-puzzles.spec into dist/<flavour>/trm-puzzles/;
-3. pruning of unused Qt parts and libraries (packaging/prune_bundle.py);
+3. pruning of unused Qt parts, libraries and ICU data (packaging/prune_bundle.py), and a check
+   that the trimmed ICU data answers Qt's ICU calls as the full data does (packaging/icu_probe.py);
 4. the content check: no torch, training, export or test code (packaging/check_bundle.py);
 5. smoke tests of the frozen app: --version, --self-test offscreen (finds its model and solves),
    trm-solve on a sample, and a deliberate crash that must leave a report in the data folder;
@@ -138,6 +139,33 @@ def smoke_test(bundle: Path, version: str, timeout: float = 300.0) -> dict[str, 
     return out
 
 
+def check_icu(bin_python: Path, bundle: Path) -> str:
+    """The bundle's trimmed libicudata must answer every ICU call Qt makes as the full one does.
+
+    Runs icu_probe.py with the build environment's PySide6 (the wheel the bundle was made from)
+    twice: as installed, then with LD_PRELOAD naming the bundle's libicudata, which then stands in
+    for the wheel's own (same soname). SystemExit listing the differing answers.
+    """
+    trimmed = next(p for p in sorted(bundle.rglob("libicudata.so.*")) if p.is_file() and not p.is_symlink())
+    answers = []
+    with tempfile.TemporaryDirectory(prefix="trm-icu-") as home:
+        for preload in ({}, {"LD_PRELOAD": str(trimmed.resolve())}):
+            done = subprocess.run([str(bin_python), str(HERE / "icu_probe.py")], env={**clean_env(home), **preload},
+                                  capture_output=True, text=True, timeout=300, check=False)
+            if done.returncode != 0:
+                raise SystemExit(f"ICU probe failed (exit {done.returncode}, {preload or 'full data'}):\n{done.stderr}")
+            answers.append(json.loads(done.stdout))
+    full, cut = answers
+    if cut.pop("icudata") != str(trimmed.resolve()) or full.pop("icudata") == str(trimmed.resolve()):
+        raise SystemExit("ICU check: LD_PRELOAD did not swap libicudata; nothing was compared")
+    differ = sorted(key for key in full.keys() | cut.keys() if full.get(key) != cut.get(key))
+    if differ:
+        raise SystemExit(f"the trimmed ICU data answers {len(differ)} of Qt's ICU calls differently: {differ[:20]}")
+    text = f"{len(full)} answers identical with the full ICU data"
+    log.info("ICU check: %s", text)
+    return text
+
+
 def add_desktop_files(bundle: Path) -> None:
     """The .desktop entry, the icon and the per-user menu installer, beside the executables."""
     shutil.copy2(HERE / "linux" / "trm-puzzles.desktop", bundle / "trm-puzzles.desktop")
@@ -205,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         removed = prune_bundle.prune(bundle)
         report["removed"] = [{"path": p, "mb": round(b / 1e6, 2), "why": w} for p, b, w in removed]
         log.info("pruned %.1f MB in %d items", sum(b for _, b, _ in removed) / 1e6, len(removed))
+        if any(p.is_file() and not p.is_symlink() for p in bundle.rglob("libicudata.so.*")):
+            report["icu_check"] = check_icu(bin_python, bundle)
 
     # The content check reads the executables' archives with PyInstaller: the build env's Python.
     run([bin_python, HERE / "check_bundle.py", bundle, "--flavour", flavour])
