@@ -17,13 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inner-steps", action="store_true",
                         help="also output the answer logits after each of the T inner answer updates")
     parser.add_argument("--quantize", choices=["int8"], help="also write NAME.int8.onnx for CPUs")
-    parser.add_argument("--parity-passes", type=int, default=16)
-    parser.add_argument("--parity-batch", type=int, default=8)
+    parser.add_argument("--parity-passes", type=int, default=16, help="chained passes compared with torch")
+    parser.add_argument("--parity-batch", type=int, default=8, help="random puzzles in the parity check")
+    parser.add_argument("--grid-size", type=int,
+                        help="grid-mixer maze models: export for N x N mazes (trained on any size)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         report = export_checkpoint(args.checkpoint, args.out, args.inner_steps, args.quantize,
-                                   args.parity_passes, args.parity_batch)
+                                   args.parity_passes, args.parity_batch, args.grid_size)
     except ValueError as err:
         print(f"export: {err}", file=sys.stderr)
         return 1

@@ -289,6 +289,7 @@ def export_checkpoint(
     quantize: str | None = None,
     parity_passes: int = 16,
     parity_batch: int = 8,
+    grid_size: int | None = None,
 ) -> ExportReport:
     """Export, write the sidecar, check parity (ValueError if it fails), optionally quantize."""
     from training.checkpoint import ema_model_from_checkpoint, load_checkpoint
@@ -296,9 +297,12 @@ def export_checkpoint(
     if out.suffix != ".onnx":
         raise ValueError(f"{out}: the model file must end in .onnx")
     state = load_checkpoint(checkpoint)
-    model = ema_model_from_checkpoint(state)
+    model = ema_model_from_checkpoint(state, grid_size)
     train = state["train_config"]
     kind = train.get("kind", "sudoku")
+    codec = train.get("codec", "")
+    trained_size = math.isqrt(int(state["model_config"]["seq_len"]))
+    resized = grid_size is not None and grid_size != trained_size
     provenance = {
         "checkpoint": Path(checkpoint).name,
         "train_config": train,
@@ -309,7 +313,12 @@ def export_checkpoint(
         "exporter": f"torch {torch.__version__} dynamo, opset {OPSET}",
     }
     accuracy = state.get("accuracy") or _last_eval(Path(checkpoint).parent / "metrics.csv")
-    card = model_card(model, kind, train.get("codec", ""), inner_steps, provenance, accuracy)
+    if resized:
+        # Trained on smaller grids: the training-time accuracy is not this model's; say so.
+        codec = f"maze-{grid_size}x{grid_size}-v1"
+        provenance["trained_grid"] = f"{trained_size}x{trained_size}"
+        accuracy = {f"at {trained_size}x{trained_size} during training": accuracy} if accuracy else {}
+    card = model_card(model, kind, codec, inner_steps, provenance, accuracy)
     export_step(model, out, inner_steps)
     parity = check_parity(model, out, parity_passes, parity_batch)
     _LOGGER.info("parity: %s", parity.line())

@@ -45,11 +45,24 @@ def load_checkpoint(path: Path | str) -> dict:
     return state
 
 
-def ema_model_from_checkpoint(state: dict):
-    """A TinyRecursiveModel (eval mode, CPU, fp32) holding the checkpoint's EMA weights."""
+def ema_model_from_checkpoint(state: dict, grid_size: int | None = None):
+    """A TinyRecursiveModel (eval mode, CPU, fp32) holding the checkpoint's EMA weights.
+
+    `grid_size` runs a grid-mixer model (no weight tied to the grid size) on grid_size^2 cells
+    instead of the size it was trained on.
+    """
     from training.model import ModelConfig, TinyRecursiveModel
 
     config = ModelConfig.from_dict(state["model_config"])
+    if grid_size is not None and grid_size * grid_size != config.seq_len:
+        if config.mixer != "grid":
+            raise ValueError(
+                f"only grid-mixer models run on another grid size; this one has mixer {config.mixer!r} "
+                f"and {config.seq_len} cells"
+            )
+        if grid_size < 2:
+            raise ValueError(f"grid size must be at least 2, not {grid_size}")
+        config = ModelConfig.from_dict({**config.to_dict(), "seq_len": grid_size * grid_size})
     model = TinyRecursiveModel(config)
     try:
         model.load_state_dict(state["model"])

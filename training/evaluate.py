@@ -3,6 +3,11 @@
     python -m training.evaluate --checkpoint runs/sudoku/checkpoint.pt --generate singles,search --count 1000
     python -m training.evaluate --checkpoint C --puzzles ../shared/data/sudoku/menneske_no_graded.csv --group-by level
     python -m training.evaluate --onnx assets/models/sudoku.onnx --puzzles FILE       # the shipped file
+    python -m training.evaluate --onnx assets/models/sudoku.onnx --solver --tta 8     # the app's loop, voting
+
+With --solver the puzzles go through the app's own `HaltingLoop` (early stopping, the card's
+threshold and pass cap unless given) and, with --tta K, through its test-time augmentation vote;
+the table then has no per-pass columns, since each puzzle stops where the app stops.
 
 Every puzzle runs --max-passes supervision steps from a fresh carry; the report says what stopping at
 the first pass whose halt probability reaches --threshold gives (what the app does), and what each
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -141,6 +147,53 @@ def format_table(reports: list[GroupReport]) -> str:
     return "\n".join(lines)
 
 
+def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passes: int | None,
+                    tta: int, batch: int = 256, seed: int = 0) -> list[GroupReport]:
+    """Every puzzle through the app's `HaltingLoop` (and its TTA vote when `tta` > 1)."""
+    from solver.halting import Pass
+    from solver.maze import Maze
+    from solver.sudoku import Sudoku
+    from solver.tta import TtaPlan
+
+    loop = session.loop(threshold, max_passes)
+    rng = np.random.default_rng(seed)
+    if data.kind == "sudoku":
+        puzzles = [Sudoku(p) for p in data.puzzles]
+    else:
+        side = math.isqrt(len(data.puzzles[0]))
+        puzzles = [Maze(p.reshape(side, side)) for p in data.puzzles]
+    results = []
+    per_batch = max(1, batch // tta)
+    for start in range(0, len(puzzles), per_batch):
+        chunk = puzzles[start : start + per_batch]
+        if tta > 1:
+            plan = TtaPlan.build(session.kind, chunk, tta, rng)
+            results += plan.vote([p for p in loop.run(plan.variants) if p.halted])
+        else:
+            final: dict[int, Pass] = {p.index: p for p in loop.run(chunk) if p.halted}
+            results += [final[i].result() for i in range(len(chunk))]
+        _LOGGER.info("solved %d / %d", min(start + per_batch, len(puzzles)), len(puzzles))
+    ok = np.array([r.solved for r in results])
+    halted = np.array([r.halt_probability >= loop.threshold for r in results])
+    passes = np.array([r.passes for r in results])
+    if data.kind == "sudoku":
+        cells = np.array([(np.asarray(r.answer).reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
+    else:
+        cells = np.array([(r.answer.grid.reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
+    reports = []
+    for name in ["all", *sorted(set(data.groups.tolist()), key=_group_order)]:
+        sel = np.ones(len(results), bool) if name == "all" else data.groups == name
+        h = halted & sel
+        reports.append(GroupReport(
+            group=str(name), count=int(sel.sum()), verified=float(ok[sel].mean()),
+            cell_accuracy=float(cells[sel].mean()), mean_passes=float(passes[sel].mean()),
+            halted=float(h.sum() / sel.sum()),
+            halted_precision=float(ok[h].mean()) if h.any() else float("nan"),
+            verified_any=float(ok[sel].mean()),
+        ))
+    return reports
+
+
 # --------------------------------------------------------------------------------------------
 # Puzzle sets
 
@@ -209,7 +262,8 @@ def file_set(kind: str, path: Path, solutions: Path | None, group_by: str, limit
 # Backends
 
 
-def torch_rollout(checkpoint: Path, max_passes: int, precision: str = "fp32") -> tuple[Rollout, object, str, dict]:
+def torch_rollout(checkpoint: Path, max_passes: int, precision: str = "fp32",
+                  grid_size: int | None = None) -> tuple[Rollout, object, str, dict]:
     """The checkpoint's EMA model in PyTorch."""
     import torch
 
@@ -219,10 +273,13 @@ def torch_rollout(checkpoint: Path, max_passes: int, precision: str = "fp32") ->
     from training.device import choose_device
 
     state = load_checkpoint(checkpoint)
-    model = ema_model_from_checkpoint(state)
+    model = ema_model_from_checkpoint(state, grid_size)
     plan = choose_device("auto", precision)
     model = model.to(plan.device)
-    codec = codec_for(state["train_config"]["codec"])
+    codec_name = state["train_config"]["codec"]
+    if grid_size is not None and state["train_config"]["kind"] == "maze":
+        codec_name = f"maze-{grid_size}x{grid_size}-v1"
+    codec = codec_for(codec_name)
 
     def run(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         preds, halts = rollout(model, torch.as_tensor(tokens, device=plan.device), max_passes, plan.autocast)
@@ -269,21 +326,64 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=200, help="generated puzzles per grade (or mazes)")
     parser.add_argument("--seed", type=int, default=20261123, help="seed of the generated evaluation puzzles")
     parser.add_argument("--maze-size", type=int, default=30, help="side of generated mazes")
+    parser.add_argument("--grid-size", type=int,
+                        help="with --checkpoint: run a grid-mixer maze model on N x N mazes (trained on any size)")
     parser.add_argument("--maze-min-path", type=int, default=110, help="minimum path length of generated mazes")
-    parser.add_argument("--max-passes", type=int, default=16, help="passes (supervision steps) to run")
-    parser.add_argument("--threshold", type=float, default=0.5, help="halt probability at which the app stops")
+    parser.add_argument("--max-passes", type=int,
+                        help="passes (supervision steps) to run (default 16; with --solver the model card's cap)")
+    parser.add_argument("--threshold", type=float,
+                        help="halt probability at which the app stops (default 0.5; with --solver the card's)")
     parser.add_argument("--batch", type=int, default=256, help="puzzles per batch")
     parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16"], help="torch backend precision")
     parser.add_argument("--cpu", action="store_true", help="onnx backend: force the CPU provider")
+    parser.add_argument("--solver", action="store_true",
+                        help="with --onnx: run the app's HaltingLoop (stops at the threshold) instead of fixed passes")
+    parser.add_argument("--tta", type=int, default=1, metavar="K",
+                        help="with --solver: K symmetric variants per puzzle and the app's vote")
     parser.add_argument("--workers", type=int, default=1, help="processes generating puzzles")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if args.max_passes < 1 or not 0.0 < args.threshold <= 1.0:
+    if not args.solver:
+        args.max_passes = 16 if args.max_passes is None else args.max_passes
+        args.threshold = 0.5 if args.threshold is None else args.threshold
+    if (args.max_passes is not None and args.max_passes < 1) or (
+            args.threshold is not None and not 0.0 < args.threshold <= 1.0):
         parser.error("--max-passes must be >= 1 and --threshold within (0, 1]")
+    if (args.solver or args.tta != 1) and not args.onnx:
+        parser.error("--solver and --tta need --onnx: they run the app's own solver")
+    if args.tta != 1 and not args.solver:
+        parser.error("--tta needs --solver")
+    if args.tta < 1:
+        parser.error("--tta must be at least 1")
     try:
+        if args.solver:
+            from solver.session import ModelSession, SessionSettings
+
+            session = ModelSession.open(args.onnx, SessionSettings(force_cpu=args.cpu))
+            kind = session.card.kind
+            data = (file_set(kind, args.puzzles, args.solutions, args.group_by, args.limit_per_group)
+                    if args.puzzles else
+                    generated_set(kind, [g.strip() for g in args.generate.split(",") if g.strip()], args.count,
+                                  args.seed, args.maze_size, args.maze_min_path, args.workers))
+            started = time.time()
+            reports = evaluate_solver(data, session, args.threshold, args.max_passes, args.tta, args.batch)
+            seconds = time.time() - started
+            args.max_passes = args.max_passes or session.card.max_passes
+            args.threshold = args.threshold or session.card.halt_threshold
+            print(f"# solver {args.onnx} ({session.provider_line}) on {data.source}: {len(data.puzzles)} "
+                  f"puzzles, cap {args.max_passes} passes, threshold {args.threshold}, TTA {args.tta}, {seconds:.0f} s")
+            print(format_table(reports))
+            if args.json:
+                args.json.write_text(json.dumps({"model": str(args.onnx), "data": data.source, "solver": True,
+                                                 "tta": args.tta, "max_passes": args.max_passes,
+                                                 "threshold": args.threshold,
+                                                 "seed": None if args.puzzles else args.seed,
+                                                 "groups": [asdict(r) for r in reports]}, indent=2))
+            return 0
         if args.checkpoint:
-            rollout, codec, kind, info = torch_rollout(args.checkpoint, args.max_passes, args.precision)
+            rollout, codec, kind, info = torch_rollout(args.checkpoint, args.max_passes, args.precision,
+                                                       args.grid_size)
         else:
             rollout, codec, kind, info = onnx_rollout(args.onnx, args.max_passes, args.cpu)
         if args.puzzles:

@@ -7,8 +7,11 @@ carry (y, z) goes back out detached; the loop over supervision steps (deep super
 resets) lives in `training.act` for training and in `solver.halting` for inference.
 
 The block follows the official code: post-norm RMSNorm without a learnable scale, SwiGLU, no biases;
-token mixing by self-attention (RoPE, learned or no positions) or by an MLP over the sequence axis
-(``mixer="mlp"``, the paper's best Sudoku variant).
+token mixing by self-attention (RoPE, learned or no positions), by an MLP over the sequence axis
+(``mixer="mlp"``, the paper's best Sudoku variant), or by a depthwise convolution over the grid
+(``mixer="grid"``, ours, for mazes: it has no weight tied to the grid size, so a model trained on
+small grids runs unchanged on 30x30 ones, and the recursion spreads information one cell per layer,
+like a breadth-first search).
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ class ModelConfig:
     H_cycles: int = 3  # T: cycles per supervision step (T-1 without gradient)
     L_cycles: int = 6  # n: latent updates per cycle
     halt_max_steps: int = 16  # N_sup: supervision steps at most
-    mixer: str = "mlp"  # "attention" or "mlp" (mix along the sequence axis, mlp_t)
+    mixer: str = "mlp"  # "attention", "mlp" (mix along the sequence axis, mlp_t) or "grid"
+    grid_kernel: int = 3  # grid mixer: odd side of the depthwise convolution over the grid
     pos_encoding: str = "none"  # "rope", "learned" or "none"
     prefix_len: int = 16  # P: extra positions before the grid; the halt head reads position 0
     num_puzzle_ids: int = 0  # > 0: a learned per-puzzle embedding fills the prefix (ARC)
@@ -58,8 +62,13 @@ class ModelConfig:
         return cls(**data)
 
     def validate(self) -> None:
-        if self.mixer not in ("attention", "mlp"):
-            raise ValueError(f"mixer must be 'attention' or 'mlp', not {self.mixer!r}")
+        if self.mixer not in ("attention", "mlp", "grid"):
+            raise ValueError(f"mixer must be 'attention', 'mlp' or 'grid', not {self.mixer!r}")
+        if self.mixer == "grid":
+            if math.isqrt(self.seq_len) ** 2 != self.seq_len:
+                raise ValueError(f"the grid mixer needs a square grid; seq_len {self.seq_len} is not a square")
+            if self.grid_kernel < 1 or self.grid_kernel % 2 == 0:
+                raise ValueError(f"grid_kernel must be odd and positive, not {self.grid_kernel}")
         if self.pos_encoding not in ("rope", "learned", "none"):
             raise ValueError(f"pos_encoding must be rope, learned or none, not {self.pos_encoding!r}")
         if self.mixer == "attention" and self.hidden_size % self.num_heads:
@@ -188,6 +197,31 @@ class Attention(nn.Module):
         return self.out(o.transpose(1, 2).reshape(b, s, d))
 
 
+class GridMixer(nn.Module):
+    """Depthwise k x k convolution over the grid positions; the prefix reads the grid's mean.
+
+    No weight depends on the grid size, so the same weights run on any square grid. The prefix
+    positions (where the halt head reads) get the mean of the grid tokens, so halting can see
+    the whole answer.
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        d, k = config.hidden_size, config.grid_kernel
+        self.prefix_len = config.prefix_len
+        self.weight = nn.Parameter(trunc_normal_(torch.empty(d, 1, k, k), 1.0 / k))
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        b, s, d = h.shape
+        p = self.prefix_len
+        side = math.isqrt(s - p)
+        grid = h[:, p:].transpose(1, 2).reshape(b, d, side, side)  # (B, D, H, W)
+        mixed = F.conv2d(grid, self.weight.to(h.dtype), padding=self.weight.shape[-1] // 2, groups=d)
+        mixed = mixed.reshape(b, d, s - p).transpose(1, 2)  # (B, L, D)
+        prefix = mixed.mean(1, keepdim=True).expand(b, p, d)  # (B, P, D)
+        return torch.cat((prefix, mixed), dim=1)
+
+
 class Block(nn.Module):
     """Post-norm: h = norm(h + mix(h)); h = norm(h + swiglu(h))."""
 
@@ -195,9 +229,11 @@ class Block(nn.Module):
         super().__init__()
         self.eps = config.rms_norm_eps
         self.mixer = config.mixer
-        self.mix: Attention | SwiGLU
+        self.mix: Attention | SwiGLU | GridMixer
         if config.mixer == "attention":
             self.mix = Attention(config)
+        elif config.mixer == "grid":
+            self.mix = GridMixer(config)
         else:
             # mlp_t: a SwiGLU over the sequence axis, shared by all channels.
             self.mix = SwiGLU(config.carry_len, config.expansion, config.multiple_of)

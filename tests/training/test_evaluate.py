@@ -69,3 +69,64 @@ def test_plot_writes_png(tiny_checkpoint, tmp_path):
     out = tmp_path / "curves.png"
     assert plot_main([str(tiny_checkpoint.parent), "--out", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+class _OracleSession:
+    """Stands in for `ModelSession`: the exact solver answers, except puzzles whose r1c1 is blank.
+
+    It halts (logit +5) on the puzzles it answers and never halts on the others, so the report's
+    figures are known in advance.
+    """
+
+    def __init__(self) -> None:
+        from solver.kinds import SudokuKind
+
+        self.kind = SudokuKind()
+
+    def step(self, tokens, y, z):
+        from solver.halting import StepOutput
+        from solver.sudoku_search import solve
+
+        digits = tokens - 1  # (B, 81): 0 blank
+        logits = np.full((*tokens.shape, 11), -5.0, np.float32)
+        halt = np.full(len(tokens), -5.0, np.float32)
+        for b, row in enumerate(digits):
+            answer = solve(row.astype(np.int8)) if row[0] else np.ones(81, np.int64)
+            np.put_along_axis(logits[b], (np.asarray(answer, np.int64) + 1)[:, None], 5.0, -1)
+            halt[b] = 5.0 if row[0] else -5.0
+        return StepOutput(y, z, logits, halt)
+
+    def loop(self, threshold, max_passes):
+        from solver.halting import HaltingLoop
+
+        def initial(b):
+            return np.zeros((b, 2, 1), np.float32), np.zeros((b, 2, 1), np.float32)
+
+        return HaltingLoop(self.step, self.kind, initial, threshold or 0.5, max_passes or 16)
+
+
+def test_solver_mode_reports_what_the_app_loop_does():
+    data = ev.generated_set("sudoku", ["singles"], 8, seed=3)
+    known = data.puzzles[:, 0] != 0
+    reports = {r.group: r for r in ev.evaluate_solver(data, _OracleSession(), None, 5, tta=1, batch=3)}
+    assert reports["all"].count == 8
+    assert reports["all"].verified == pytest.approx(known.mean())
+    # Answered puzzles halt after pass 1; the others run to the cap of 5.
+    assert reports["all"].mean_passes == pytest.approx(np.where(known, 1, 5).mean())
+    assert reports["all"].halted_precision == pytest.approx(1.0) or not known.any()
+
+
+def test_solver_mode_tta_votes_for_the_valid_answer():
+    # With TTA each puzzle has variants whose r1c1 may be given or blank: the vote must pick a
+    # valid answer whenever any variant found one, so TTA never does worse than the plain loop.
+    data = ev.generated_set("sudoku", ["singles"], 6, seed=4)
+    plain = ev.evaluate_solver(data, _OracleSession(), None, 3, tta=1)[0]
+    voted = ev.evaluate_solver(data, _OracleSession(), None, 3, tta=6, batch=12, seed=1)[0]
+    assert voted.verified >= plain.verified
+    assert voted.verified > 0
+
+
+def test_solver_flags_need_onnx(capsys):
+    with pytest.raises(SystemExit):
+        ev.main(["--checkpoint", "x.pt", "--solver"])
+    assert "--onnx" in capsys.readouterr().err

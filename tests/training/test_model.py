@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from training.model import ModelConfig, ReasoningNet, TinyRecursiveModel, swiglu_width
+from training.model import Block, ModelConfig, ReasoningNet, TinyRecursiveModel, swiglu_width
 
 
-@pytest.mark.parametrize("mixer,pos", [("mlp", "none"), ("attention", "rope"), ("attention", "learned")])
+@pytest.mark.parametrize("mixer,pos", [("mlp", "none"), ("attention", "rope"), ("attention", "learned"),
+                                       ("grid", "none")])
 def test_step_shapes(tiny_model_config, mixer, pos):
     cfg = ModelConfig(**{**tiny_model_config.to_dict(), "mixer": mixer, "pos_encoding": pos})
     model = TinyRecursiveModel(cfg)
@@ -86,3 +87,30 @@ def test_config_rejects_bad_values():
         ModelConfig(mixer="conv").validate()
     with pytest.raises(ValueError, match="unknown model config keys"):
         ModelConfig.from_dict({"hidden": 3})
+
+
+def test_grid_mixer_is_local_and_runs_on_any_grid_size(tiny_model_config):
+    """A 3x3 depthwise mixer moves information one cell per block, and the same weights run on
+    a larger grid (what lets a maze model trained on small grids solve 30x30 ones)."""
+    cfg = ModelConfig(**{**tiny_model_config.to_dict(), "mixer": "grid", "seq_len": 49, "vocab_size": 6})
+    torch.manual_seed(0)
+    block = Block(cfg)
+    h = torch.randn(1, cfg.carry_len, cfg.hidden_size)
+    bumped = h.clone()
+    bumped[0, 1 + 3 * 7 + 3] += 1.0  # the centre cell (row 3, column 3) of the 7x7 grid
+    changed = (block(bumped) - block(h)).abs().amax(-1)[0]  # (S,)
+    grid = changed[1:].reshape(7, 7) > 1e-6
+    expected = torch.zeros(7, 7, dtype=torch.bool)
+    expected[2:5, 2:5] = True
+    assert torch.equal(grid, expected)
+    assert changed[0] > 1e-6  # the prefix (halt head) sees the grid's mean
+    small = TinyRecursiveModel(cfg)
+    big = TinyRecursiveModel(ModelConfig(**{**cfg.to_dict(), "seq_len": 900}))
+    big.load_state_dict(small.state_dict())
+    y, z = big.initial_carry(2)
+    assert big(torch.randint(1, 6, (2, 900)), y, z)[2].shape == (2, 900, 6)
+
+
+def test_grid_mixer_needs_a_square_grid(tiny_model_config):
+    with pytest.raises(ValueError, match="square"):
+        ModelConfig(**{**tiny_model_config.to_dict(), "mixer": "grid", "seq_len": 50}).validate()
