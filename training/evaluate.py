@@ -157,6 +157,7 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
 
     loop = session.loop(threshold, max_passes)
     rng = np.random.default_rng(seed)
+    puzzles: list[Sudoku] | list[Maze]
     if data.kind == "sudoku":
         puzzles = [Sudoku(p) for p in data.puzzles]
     else:
