@@ -99,6 +99,17 @@ def rms_norm(x: torch.Tensor, eps: float, dim: int = -1) -> torch.Tensor:
     return x.to(dtype)
 
 
+def rms_norm_fusable(x: torch.Tensor, eps: float) -> torch.Tensor:
+    """The same RMSNorm over the last axis, written as onnxruntime's fusion pattern expects.
+
+    ``x / sqrt(mean(x^2) + eps) * scale`` (here a scale of ones) becomes one
+    SimplifiedLayerNormalization node instead of six; used only when exporting.
+    """
+    x = x.float()
+    ones = torch.ones(x.shape[-1], dtype=x.dtype, device=x.device)
+    return x / torch.sqrt(x.pow(2).mean(-1, keepdim=True) + eps) * ones
+
+
 def swiglu_width(size: int, expansion: float, multiple_of: int) -> int:
     """The official sizing: round(expansion * size * 2/3) rounded up to a multiple."""
     width = round(expansion * size * 2 / 3)
@@ -125,8 +136,18 @@ class SwiGLU(nn.Module):
         width = swiglu_width(size, expansion, multiple_of)
         self.gate_up = Linear(size, 2 * width)
         self.down = Linear(width, size)
+        # Export sets this: two matmuls on the weight's halves instead of one matmul and a split,
+        # which onnxruntime would copy out (a Split node was 11-14% of an ORT pass).
+        self.split_weights = False
+
+    def _halves(self) -> tuple[torch.Tensor, torch.Tensor]:
+        w = self.gate_up.weight
+        return w[: w.shape[0] // 2], w[w.shape[0] // 2 :]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.split_weights:
+            w_gate, w_up = self._halves()
+            return self.down(F.silu(F.linear(x, w_gate)) * F.linear(x, w_up))
         gate, up = self.gate_up(x).chunk(2, dim=-1)
         return self.down(F.silu(gate) * up)
 
@@ -137,6 +158,10 @@ class SwiGLU(nn.Module):
         the left instead, so no transposed copies of the activations are made.
         """
         dtype = compute_dtype(h.device) if torch.is_autocast_enabled(h.device.type) else h.dtype
+        if self.split_weights:
+            w_gate, w_up = self._halves()
+            gate = torch.matmul(w_gate.to(dtype), h.to(dtype))  # (B, I, D)
+            return torch.matmul(self.down.weight.to(dtype), F.silu(gate) * torch.matmul(w_up.to(dtype), h.to(dtype)))
         gate_up = torch.matmul(self.gate_up.weight.to(dtype), h.to(dtype))  # (B, 2I, D)
         gate, up = gate_up.chunk(2, dim=1)
         return torch.matmul(self.down.weight.to(dtype), F.silu(gate) * up)  # (B, S, D)
@@ -238,6 +263,10 @@ class Block(nn.Module):
             # mlp_t: a SwiGLU over the sequence axis, shared by all channels.
             self.mix = SwiGLU(config.carry_len, config.expansion, config.multiple_of)
         self.mlp = SwiGLU(config.hidden_size, config.expansion, config.multiple_of)
+        self.fusable_norms = False  # export sets this (see `rms_norm_fusable`)
+
+    def _norm_last(self, x: torch.Tensor) -> torch.Tensor:
+        return rms_norm_fusable(x, self.eps).to(x.dtype) if self.fusable_norms else rms_norm(x, self.eps)
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         if isinstance(self.mix, SwiGLU):
@@ -245,8 +274,8 @@ class Block(nn.Module):
             # code does on its transposed (B, D, S) layout).
             h = rms_norm(h + self.mix.forward_over_positions(h), self.eps, dim=1)
         else:
-            h = rms_norm(h + self.mix(h), self.eps)
-        return rms_norm(h + self.mlp(h), self.eps)
+            h = self._norm_last(h + self.mix(h))
+        return self._norm_last(h + self.mlp(h))
 
 
 class ReasoningNet(nn.Module):
