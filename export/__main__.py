@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="grid-mixer maze models: export for N x N mazes (trained on any size)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # The exporter's optimiser logs every constant it declines to fold at INFO: noise to a user.
+    logging.getLogger("onnxscript").setLevel(logging.WARNING)
     try:
         report = export_checkpoint(args.checkpoint, args.out, args.inner_steps, args.quantize,
                                    args.parity_passes, args.parity_batch, args.grid_size)

@@ -20,6 +20,7 @@ class TrainConfig:
     kind: str = "sudoku"  # "sudoku" or "maze"
     codec: str = "sudoku-digits-v1"  # solver token codec name
     seed: int = 0
+    init_from: str = ""  # start from this checkpoint's EMA weights (fine-tuning; optimiser starts fresh)
     # --- data ---
     data: list[str] = field(default_factory=lambda: ["generated"])  # "generated" and/or files
     solutions: str = ""  # line-aligned solutions for a one-per-line puzzle file

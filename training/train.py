@@ -181,6 +181,8 @@ class Trainer:
             torch.set_num_threads(cfg.threads)
         torch.manual_seed(cfg.seed)  # same initial weights on every rank
         self.model = TinyRecursiveModel(model_config).to(self.plan.device)
+        if cfg.init_from:
+            self._init_from(Path(cfg.init_from))
         self.forward_model: torch.nn.Module = self.model  # DDP-wrapped on several ranks
         if self.dist.world > 1:
             self.forward_model = torch.nn.parallel.DistributedDataParallel(
@@ -217,6 +219,22 @@ class Trainer:
         self.step = 0
         self.started = time.time()
         self.elapsed_before = 0.0  # training seconds from earlier sessions of this run
+
+    def _init_from(self, path: Path) -> None:
+        """Start from another run's EMA weights (fine-tuning); optimiser and data start fresh.
+
+        A grid-mixer model may come from a run on another grid size (its weights fit any size).
+        """
+        from training.checkpoint import ema_model_from_checkpoint
+
+        cfg = self.model_config
+        grid = math.isqrt(cfg.seq_len) if cfg.mixer == "grid" else None
+        donor = ema_model_from_checkpoint(load_checkpoint(path), grid)
+        try:
+            self.model.load_state_dict(donor.state_dict())
+        except RuntimeError as err:
+            raise ValueError(f"init_from {path}: its weights do not fit this model config: {err}") from None
+        _LOGGER.info("initialised from the EMA weights of %s", path)
 
     # ---------------------------------------------------------------------------------------
 

@@ -111,3 +111,24 @@ def test_short_run_learns(tiny_model_config, tiny_train_config, tmp_path):
     rows = list(csv.DictReader((tmp_path / "learn" / "metrics.csv").open()))
     first, last = float(rows[0]["answer_loss"]), float(rows[-1]["answer_loss"])
     assert last < 0.8 * first
+
+
+def test_init_from_carries_a_grid_model_to_a_bigger_maze(tiny_model_config, tiny_train_config, tmp_path):
+    """Fine-tuning: a grid-mixer maze model trained on 7x7 starts a 9x9 run with its EMA weights."""
+    from training.checkpoint import ema_model_from_checkpoint
+    from training.train import Trainer
+
+    small = replace(tiny_model_config, mixer="grid", vocab_size=6, seq_len=49)
+    maze = dict(kind="maze", maze_pool=16, maze_min_path=4, augment=True, eval_every=0)
+    first = replace(tiny_train_config, run_dir=str(tmp_path / "small"), codec="maze-7x7-v1", maze_size=7, steps=3, **maze)
+    ckpt = run(small, first)
+    big = replace(small, seq_len=81)
+    second = replace(first, run_dir=str(tmp_path / "big"), codec="maze-9x9-v1", maze_size=9, init_from=str(ckpt))
+    trainer = Trainer(big, second)
+    donor = ema_model_from_checkpoint(load_checkpoint(ckpt)).state_dict()
+    for key, value in trainer.model.state_dict().items():
+        assert torch.equal(value, donor[key]), key
+    # An MLP-mixer model's weights are tied to its size: a clear error, not a crash.
+    with pytest.raises(ValueError, match="grid"):
+        Trainer(replace(tiny_model_config, vocab_size=6, seq_len=81), replace(second, init_from=str(
+            run(replace(tiny_model_config, vocab_size=6, seq_len=49), replace(first, run_dir=str(tmp_path / "mlp"))))))
