@@ -204,14 +204,20 @@ def check_parity(
     seed: int = 0,
     atol: float = 1e-4,
     rtol: float = 1e-3,
+    codec_name: str = "",
 ) -> ParityReport:
-    """Run `passes` chained passes on random puzzles in torch (fp32, eval) and in onnxruntime."""
+    """Run `passes` chained passes on fresh puzzles in torch (fp32, eval) and in onnxruntime.
+
+    The puzzles are real ones of the model's kind when `codec_name` names a Sudoku or maze codec
+    (a trained recursion is chaotic on random tokens, which no user sends), else random tokens.
+    Tolerances scale with the logits' magnitude: fp32 rounding does.
+    """
     import onnxruntime as ort
 
     cfg = model.config
     model = model.float().eval()
     rng = np.random.default_rng(seed)
-    tokens = rng.integers(1, cfg.vocab_size, size=(batch, cfg.seq_len), dtype=np.int64)
+    tokens = parity_tokens(codec_name, batch, cfg.seq_len, cfg.vocab_size, rng)
     options = ort.SessionOptions()
     options.log_severity_level = 3
     session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
@@ -228,8 +234,9 @@ def check_parity(
         )[0]
         with torch.no_grad():
             yt, zt, logits_t, halt_t = model(tt, yt, zt)[:4]
+        scale = max(1.0, float(np.abs(logits_t.numpy()).max()))
         max_step = max(max_step, float(np.abs(forced - logits_t.numpy()).max()))
-        step_within &= bool(np.allclose(forced, logits_t.numpy(), atol=atol, rtol=rtol))
+        step_within &= bool(np.allclose(forced, logits_t.numpy(), atol=atol * scale, rtol=rtol))
         yo, zo, logits_o, halt_o = session.run(
             list(contract.OUTPUT_NAMES),
             {contract.INPUT_TOKENS: tokens, contract.INPUT_Y: yo, contract.INPUT_Z: zo},
@@ -237,7 +244,7 @@ def check_parity(
         lt, ht = logits_t.numpy(), halt_t.numpy()
         max_logits = max(max_logits, float(np.abs(lt - logits_o).max()))
         max_halt = max(max_halt, float(np.abs(ht - halt_o).max()))
-        within &= bool(np.allclose(logits_o, lt, atol=atol, rtol=rtol))
+        within &= bool(np.allclose(logits_o, lt, atol=atol * max(1.0, float(np.abs(lt).max())), rtol=rtol))
         same = lt.argmax(-1) == logits_o.argmax(-1)
         agree += int(same.sum())
         total += same.size
@@ -250,13 +257,37 @@ def check_parity(
     )
 
 
+def parity_tokens(codec_name: str, batch: int, seq_len: int, vocab: int, rng: np.random.Generator) -> np.ndarray:
+    """(batch, seq_len) int64 model inputs: generated puzzles for Sudoku and maze codecs."""
+    from solver.codec import codec_for
+
+    try:
+        codec = codec_for(codec_name) if codec_name else None
+    except ValueError:
+        codec = None
+    if codec is not None and codec.seq_len == seq_len and codec.kind == "sudoku":
+        from solver.sudoku_generator import generate
+        from solver.sudoku_grading import Grade
+
+        grades = [Grade.SINGLES, Grade.DEDUCTION, Grade.SEARCH]
+        grids = np.stack([generate(rng, grades[i % 3]).puzzle for i in range(batch)])
+        return codec.encode_puzzle(grids).astype(np.int64)
+    if codec is not None and codec.seq_len == seq_len and codec.kind == "maze":
+        from solver.maze_generator import generate_maze
+
+        side = math.isqrt(seq_len)
+        grids = np.stack([generate_maze(side, max(2, side), rng)[0].grid.reshape(-1) for _ in range(batch)])
+        return codec.encode_puzzle(grids).astype(np.int64)
+    return rng.integers(1, vocab, size=(batch, seq_len), dtype=np.int64)
+
+
 def argmax_agreement(reference: Path, candidate: Path, seq_len: int, vocab: int, card: ModelCard,
                      passes: int = 16, batch: int = 8, seed: int = 0) -> float:
     """Fraction of cells whose argmax agrees between two ONNX files over chained passes."""
     import onnxruntime as ort
 
     rng = np.random.default_rng(seed)
-    tokens = rng.integers(1, vocab, size=(batch, seq_len), dtype=np.int64)
+    tokens = parity_tokens(card.codec, batch, seq_len, vocab, rng)
     options = ort.SessionOptions()
     options.log_severity_level = 3
     sessions = [ort.InferenceSession(str(p), options, providers=["CPUExecutionProvider"])
@@ -346,7 +377,7 @@ def export_checkpoint(
         accuracy = {f"at {trained_size}x{trained_size} during training": accuracy} if accuracy else {}
     card = model_card(model, kind, codec, inner_steps, provenance, accuracy)
     export_step(model, out, inner_steps)
-    parity = check_parity(model, out, parity_passes, parity_batch)
+    parity = check_parity(model, out, parity_passes, parity_batch, codec_name=card.codec)
     _LOGGER.info("parity: %s", parity.line())
     if not parity.graph_ok:
         raise ValueError(f"{out}: the graph does not compute the torch step: {parity.line()}")

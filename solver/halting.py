@@ -101,6 +101,7 @@ class HaltingLoop:
         initial_carry: Callable[[int], tuple[np.ndarray, np.ndarray]],
         threshold: float = 0.5,
         max_passes: int = 16,
+        trust_halt: bool = False,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"halting threshold must be in (0, 1], not {threshold}")
@@ -111,17 +112,25 @@ class HaltingLoop:
         self.initial_carry = initial_carry
         self.threshold = float(threshold)
         self.max_passes = max_passes
+        # The stopping rule. By default the rule checker has the last word where one exists
+        # (Sudoku, mazes): a puzzle stops as soon as its answer verifies (a complete Sudoku that
+        # keeps the givens and breaks no rule is the solution; a valid shortest path is one), and
+        # a halt on an answer that breaks the rules is overruled, so the model keeps thinking up to
+        # the cap. Kinds without rules (ARC) stop where the halt head says. trust_halt=True stops
+        # where the halt head says for every kind, as the paper's evaluation does.
+        self.trust_halt = trust_halt
 
     @classmethod
     def from_card(
         cls, step: Step, card: ModelCard, kind: PuzzleKind,
-        threshold: float | None = None, max_passes: int | None = None,
+        threshold: float | None = None, max_passes: int | None = None, trust_halt: bool = False,
     ) -> HaltingLoop:
         """A loop with the card's initial carry and defaults (overridable)."""
         return cls(
             step, kind, card.initial_carry,
             card.halt_threshold if threshold is None else threshold,
             card.max_passes if max_passes is None else max_passes,
+            trust_halt,
         )
 
     # ----------------------------------------------------------------------------------------
@@ -129,7 +138,7 @@ class HaltingLoop:
     def run(
         self, puzzles: Sequence[Any], continue_from: Sequence[Carry] | None = None
     ) -> Iterator[Pass]:
-        """Passes of every puzzle until it halts or reaches `max_passes` (counted in total)."""
+        """Passes of every puzzle until it stops (see `trust_halt`) or reaches `max_passes`."""
         caps = np.full(len(puzzles), self.max_passes)
         return self._loop(puzzles, continue_from, caps, use_halt=True)
 
@@ -189,11 +198,17 @@ class HaltingLoop:
             halt_p = _sigmoid(out.halt_logit)  # (B,)
             inner = out.inner_logits.argmax(-1) if out.inner_logits is not None else None  # (T, B, L)
             wants = (halt_p >= self.threshold) if use_halt else np.zeros(b, bool)
-            stop = wants | (done >= caps[active])
+            answers = [self.kind.decode(answer_tokens[row], puzzles[int(active[row])]) for row in range(b)]
+            checks = [self.kind.check(a, puzzles[int(active[row])]) for row, a in enumerate(answers)]
+            if use_halt and not self.trust_halt:
+                verifiable = np.array([c.verifiable for c in checks])
+                verified = np.array([c.ok and c.verifiable for c in checks])
+                stop = verified | (wants & ~verifiable) | (done >= caps[active])
+            else:
+                stop = wants | (done >= caps[active])
             for row in range(b):
                 index = int(active[row])
-                puzzle = puzzles[index]
-                answer = self.kind.decode(answer_tokens[row], puzzle)
+                answer = answers[row]
                 carry = None
                 if stop[row]:
                     carry = Carry(
@@ -209,7 +224,7 @@ class HaltingLoop:
                     confidence=confidence[row],
                     changed=answer_tokens[row] != previous[row],
                     halt_probability=float(halt_p[row]),
-                    check=self.kind.check(answer, puzzle),
+                    check=checks[row],
                     halted=bool(stop[row]),
                     halted_by_model=bool(wants[row]),
                     inner_tokens=None if inner is None else inner[:, row],

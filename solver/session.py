@@ -251,9 +251,10 @@ class ModelSession:
     def initial_carry(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
         return self.card.initial_carry(batch)
 
-    def loop(self, threshold: float | None = None, max_passes: int | None = None) -> HaltingLoop:
-        """A halting loop running this model (defaults from the card)."""
-        return HaltingLoop.from_card(self.step, self.card, self.kind, threshold, max_passes)
+    def loop(self, threshold: float | None = None, max_passes: int | None = None,
+             trust_halt: bool = False) -> HaltingLoop:
+        """A halting loop running this model (defaults from the card; see `HaltingLoop`)."""
+        return HaltingLoop.from_card(self.step, self.card, self.kind, threshold, max_passes, trust_halt)
 
     def step(self, tokens: np.ndarray, y: Any, z: Any) -> StepOutput:
         """One pass: tokens (B, L) int64, y/z (B, S, D) -> `StepOutput`."""

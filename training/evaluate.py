@@ -148,14 +148,14 @@ def format_table(reports: list[GroupReport]) -> str:
 
 
 def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passes: int | None,
-                    tta: int, batch: int = 256, seed: int = 0) -> list[GroupReport]:
+                    tta: int, batch: int = 256, seed: int = 0, trust_halt: bool = False) -> list[GroupReport]:
     """Every puzzle through the app's `HaltingLoop` (and its TTA vote when `tta` > 1)."""
     from solver.halting import Pass
     from solver.maze import Maze
     from solver.sudoku import Sudoku
     from solver.tta import TtaPlan
 
-    loop = session.loop(threshold, max_passes)
+    loop = session.loop(threshold, max_passes, trust_halt)
     rng = np.random.default_rng(seed)
     puzzles: list[Sudoku] | list[Maze]
     if data.kind == "sudoku":
@@ -339,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu", action="store_true", help="onnx backend: force the CPU provider")
     parser.add_argument("--solver", action="store_true",
                         help="with --onnx: run the app's HaltingLoop (stops at the threshold) instead of fixed passes")
+    parser.add_argument("--trust-halt", action="store_true",
+                        help="with --solver: stop where the halt head says even on a rule-breaking answer "
+                             "(the paper's protocol; the app lets the rule checker overrule it)")
     parser.add_argument("--tta", type=int, default=1, metavar="K",
                         help="with --solver: K symmetric variants per puzzle and the app's vote")
     parser.add_argument("--workers", type=int, default=1, help="processes generating puzzles")
@@ -368,16 +371,19 @@ def main(argv: list[str] | None = None) -> int:
                     generated_set(kind, [g.strip() for g in args.generate.split(",") if g.strip()], args.count,
                                   args.seed, args.maze_size, args.maze_min_path, args.workers))
             started = time.time()
-            reports = evaluate_solver(data, session, args.threshold, args.max_passes, args.tta, args.batch)
+            reports = evaluate_solver(data, session, args.threshold, args.max_passes, args.tta, args.batch,
+                                      trust_halt=args.trust_halt)
             seconds = time.time() - started
             args.max_passes = args.max_passes or session.card.max_passes
             args.threshold = args.threshold or session.card.halt_threshold
             print(f"# solver {args.onnx} ({session.provider_line}) on {data.source}: {len(data.puzzles)} "
-                  f"puzzles, cap {args.max_passes} passes, threshold {args.threshold}, TTA {args.tta}, {seconds:.0f} s")
+                  f"puzzles, cap {args.max_passes} passes, threshold {args.threshold}, TTA {args.tta}, "
+                  f"{'halt head decides' if args.trust_halt else 'rule checker overrules the halt head'}, {seconds:.0f} s")
             print(format_table(reports))
             if args.json:
                 args.json.write_text(json.dumps({"model": str(args.onnx), "data": data.source, "solver": True,
                                                  "tta": args.tta, "max_passes": args.max_passes,
+                                                 "trust_halt": args.trust_halt,
                                                  "threshold": args.threshold,
                                                  "seed": None if args.puzzles else args.seed,
                                                  "groups": [asdict(r) for r in reports]}, indent=2))

@@ -67,7 +67,7 @@ def test_halted_puzzles_leave_the_batch_and_the_rest_continue():
     puzzles, answers = _puzzles(4)
     # Puzzles 0 and 2 halt at pass 2 (2*2-3 > 0); 1 never halts; 3 at pass 3 (logit 0: p = 0.5).
     step = FakeStep(answers, np.array([2.0, 0.0, 2.0, 1.0]))
-    passes = list(_loop(step, 4, max_passes=6).run(puzzles))
+    passes = list(_loop(step, 4, max_passes=6, trust_halt=True).run(puzzles))
     assert step.batches == [4, 4, 2, 1, 1, 1]
     last = {p.index: p for p in passes if p.halted}
     assert {i: p.number for i, p in last.items()} == {0: 2, 2: 2, 3: 3, 1: 6}
@@ -94,14 +94,29 @@ def test_broken_rules_when_the_model_halts_on_a_bad_answer():
     puzzles, answers = _puzzles(1)
     wrong = answers.copy()
     wrong[0, 1] = wrong[0, 0]
-    results = _loop(FakeStep(wrong, np.array([5.0])), 1).solve(puzzles)
+    results = _loop(FakeStep(wrong, np.array([5.0])), 1, trust_halt=True).solve(puzzles)
     assert results[0].status is SolveStatus.BROKEN_RULES and results[0].passes == 1
 
+
+def test_by_default_the_rule_checker_overrules_the_halt_head():
+    puzzles, answers = _puzzles(3)
+    wrong = answers.copy()
+    wrong[0, 1] = wrong[0, 0]  # puzzle 0: a confident halt on a broken answer
+    # Puzzle 0 wants to halt from pass 1 (halt logit 5*1-3 > 0); puzzles 1 and 2 never do.
+    step = FakeStep(wrong, np.array([5.0, 0.0, 0.0]), fill_after=1)
+    passes = list(_loop(step, 3, max_passes=5).run(puzzles))
+    last = {p.index: p for p in passes if p.halted}
+    # The broken answer is not accepted: it thinks on to the cap and says the rules are broken.
+    assert last[0].number == 5 and last[0].result().status is SolveStatus.BROKEN_RULES
+    # A verified answer stops at once, though the halt head still says "continue".
+    assert last[1].number == last[2].number == 2
+    assert last[1].halt_probability < 0.5 and last[1].result().status is SolveStatus.VERIFIED
+    assert step.batches == [3, 3, 1, 1, 1]
 
 def test_closing_the_generator_stops_step_calls():
     puzzles, answers = _puzzles(3)
     step = FakeStep(answers, np.zeros(3))
-    gen = _loop(step, 3, max_passes=16).run(puzzles)
+    gen = _loop(step, 3, max_passes=16, trust_halt=True).run(puzzles)
     for _ in range(4):  # pass 1 of 3 puzzles, then the first of pass 2
         next(gen)
     gen.close()
@@ -111,7 +126,7 @@ def test_closing_the_generator_stops_step_calls():
 def test_changed_cells_and_confidence():
     puzzles, answers = _puzzles(1)
     step = FakeStep(answers, np.zeros(1), fill_after=1)
-    passes = list(_loop(step, 1, max_passes=3).run(puzzles))
+    passes = list(_loop(step, 1, max_passes=3, trust_halt=True).run(puzzles))
     assert not passes[0].changed.any()  # pass 1 echoes the input
     blanks = puzzles[0].givens == 0
     assert np.array_equal(passes[1].changed, blanks)

@@ -96,13 +96,13 @@ class _OracleSession:
             halt[b] = 5.0 if row[0] else -5.0
         return StepOutput(y, z, logits, halt)
 
-    def loop(self, threshold, max_passes):
+    def loop(self, threshold, max_passes, trust_halt=False):
         from solver.halting import HaltingLoop
 
         def initial(b):
             return np.zeros((b, 2, 1), np.float32), np.zeros((b, 2, 1), np.float32)
 
-        return HaltingLoop(self.step, self.kind, initial, threshold or 0.5, max_passes or 16)
+        return HaltingLoop(self.step, self.kind, initial, threshold or 0.5, max_passes or 16, trust_halt)
 
 
 def test_solver_mode_reports_what_the_app_loop_does():
