@@ -19,6 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quantize", choices=["int8"], help="also write NAME.int8.onnx for CPUs")
     parser.add_argument("--parity-passes", type=int, default=16, help="chained passes compared with torch")
     parser.add_argument("--parity-batch", type=int, default=8, help="random puzzles in the parity check")
+    parser.add_argument("--max-passes", type=int,
+                        help="the sidecar's default pass cap (default: the training N_sup); more passes "
+                             "can solve more, and the app stops early on a verified answer anyway")
     parser.add_argument("--grid-size", type=int,
                         help="grid-mixer maze models: export for N x N mazes (trained on any size)")
     args = parser.parse_args(argv)
@@ -27,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("onnxscript").setLevel(logging.WARNING)
     try:
         report = export_checkpoint(args.checkpoint, args.out, args.inner_steps, args.quantize,
-                                   args.parity_passes, args.parity_batch, args.grid_size)
+                                   args.parity_passes, args.parity_batch, args.grid_size,
+                                   args.max_passes)
     except ValueError as err:
         print(f"export: {err}", file=sys.stderr)
         return 1

@@ -347,6 +347,7 @@ def export_checkpoint(
     parity_passes: int = 16,
     parity_batch: int = 8,
     grid_size: int | None = None,
+    max_passes: int | None = None,
 ) -> ExportReport:
     """Export, write the sidecar, check parity (ValueError if it fails), optionally quantize."""
     from training.checkpoint import ema_model_from_checkpoint, load_checkpoint
@@ -376,6 +377,10 @@ def export_checkpoint(
         provenance["trained_grid"] = f"{trained_size}x{trained_size}"
         accuracy = {f"at {trained_size}x{trained_size} during training": accuracy} if accuracy else {}
     card = model_card(model, kind, codec, inner_steps, provenance, accuracy)
+    if max_passes is not None:
+        if max_passes < 1:
+            raise ValueError(f"max passes must be at least 1, not {max_passes}")
+        card = ModelCard.from_dict({**card.to_dict(), "max_passes": max_passes})
     export_step(model, out, inner_steps)
     parity = check_parity(model, out, parity_passes, parity_batch, codec_name=card.codec)
     _LOGGER.info("parity: %s", parity.line())
