@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Measure the shipped Sudoku model the way its card reports it; tables and JSON go to docs/evaluation/.
+#   tools/evaluate_sudoku_model.sh [MODEL.onnx] [COUNT_PER_GRADE] [TTA_COUNT_PER_GRADE]
+# Generated puzzles come from a fixed seed (never trained on: training used Royle's 17-clue set);
+# menneske.no levels 0-8, first 100 of each, come from ../shared/data (never trained on either).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODEL=${1:-assets/models/sudoku.onnx}
+COUNT=${2:-1000}
+TTA_COUNT=${3:-$COUNT}
+SEED=20261124
+MENNESKE=../shared/data/sudoku/menneske_no_graded.csv
+OUT=docs/evaluation
+PY=${PYTHON:-.venv/bin/python}
+mkdir -p "$OUT"
+run() {  # name, then evaluate's flags
+    local name=$1; shift
+    echo "== $name" >&2
+    "$PY" -m training.evaluate --onnx "$MODEL" "$@" --json "$OUT/sudoku-$name.json" | tee "$OUT/sudoku-$name.txt"
+}
+run generated-solver --solver --count "$COUNT" --seed "$SEED"
+run menneske-solver --solver --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
+    --group-by level --limit-per-group 100
+run generated-halt-head --solver --trust-halt --count "$COUNT" --seed "$SEED"
+run menneske-fixed-passes --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
+    --group-by level --limit-per-group 100 --max-passes 32
+run generated-solver-tta4 --solver --tta 4 --count "$TTA_COUNT" --seed "$SEED"
