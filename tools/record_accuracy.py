@@ -1,0 +1,62 @@
+"""Write measured accuracy from `python -m training.evaluate --json` reports into a model's sidecar.
+
+    python tools/record_accuracy.py assets/models/sudoku.onnx docs/evaluation/sudoku-generated-solver.json ...
+
+The sidecar's `accuracy` field is what the app's About box and the model card show: one entry per
+group of each report, named after the puzzle set, the group and how it was run (the app's solver,
+TTA, fixed passes), as the fraction verified by the rule checker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from solver.contract import ModelCard, read_sidecar, sidecar_path, write_sidecar  # noqa: E402
+
+
+def entries(report: dict) -> dict[str, float]:
+    """Flat {label: verified fraction} for one evaluate report."""
+    data = str(report.get("data", "?"))
+    if report.get("seed") is not None:
+        data = f"generated (seed {report['seed']})"
+    if report.get("solver"):
+        how = "app solver" + (f", TTA {report['tta']}" if report.get("tta", 1) > 1 else "")
+        how += ", halt head decides" if report.get("trust_halt") else ""
+    else:
+        how = f"{report.get('max_passes')} fixed passes"
+    out = {}
+    for group in report["groups"]:
+        if group["group"] == "all" and len(report["groups"]) > 2:
+            continue  # the per-group figures say it; "all" mixes sets of different sizes
+        name = "file" if group["group"] == "file" else group["group"]
+        out[f"{data} [{name}, n={group['count']}] {how}"] = round(float(group["verified"]), 4)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", type=Path, help="NAME.onnx whose NAME.onnx.json gets the figures")
+    parser.add_argument("reports", type=Path, nargs="+", help="JSON written by training.evaluate --json")
+    parser.add_argument("--replace", action="store_true", help="drop the sidecar's earlier figures first")
+    args = parser.parse_args(argv)
+    try:
+        card = read_sidecar(sidecar_path(args.model))
+        accuracy = {} if args.replace else dict(card.accuracy)
+        for path in args.reports:
+            accuracy.update(entries(json.loads(path.read_text())))
+    except (OSError, ValueError, KeyError) as err:
+        print(f"record_accuracy: {err}", file=sys.stderr)
+        return 1
+    write_sidecar(ModelCard.from_dict({**card.to_dict(), "accuracy": accuracy}), sidecar_path(args.model))
+    print(f"{sidecar_path(args.model)}: {len(accuracy)} accuracy entries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
