@@ -25,3 +25,5 @@ run generated-halt-head --solver --trust-halt --count "$COUNT" --seed "$SEED"
 run menneske-fixed-passes --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100 --max-passes 32
 run generated-solver-tta4 --solver --tta 4 --count "$TTA_COUNT" --seed "$SEED"
+"$PY" tools/record_accuracy.py "$MODEL" --replace "$OUT/sudoku-generated-solver.json" \
+    "$OUT/sudoku-generated-solver-tta4.json" "$OUT/sudoku-menneske-solver.json"
