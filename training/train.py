@@ -359,7 +359,9 @@ class Trainer:
         }
 
     def load_state(self, state: dict) -> None:
-        if state["model_config"] != self.model_config.to_dict():
+        # Normalised through the dataclass, so a checkpoint written before a field existed (which
+        # then takes its default) still matches the run it belongs to.
+        if ModelConfig.from_dict(state["model_config"]).to_dict() != self.model_config.to_dict():
             raise ValueError("the checkpoint's model config differs from this run's")
         if state["world_size"] != self.dist.world:
             raise ValueError(

@@ -132,3 +132,15 @@ def test_init_from_carries_a_grid_model_to_a_bigger_maze(tiny_model_config, tiny
     with pytest.raises(ValueError, match="grid"):
         Trainer(replace(tiny_model_config, vocab_size=6, seq_len=81), replace(second, init_from=str(
             run(replace(tiny_model_config, vocab_size=6, seq_len=49), replace(first, run_dir=str(tmp_path / "mlp"))))))
+
+
+def test_resume_accepts_a_checkpoint_from_before_a_config_field_existed(tiny_model_config, tiny_train_config, tmp_path):
+    """Fields added later (here grid_kernel, init_from) take their defaults; the run resumes."""
+    cfg = replace(tiny_train_config, run_dir=str(tmp_path / "old"), steps=4)
+    ckpt = run(tiny_model_config, cfg)
+    state = load_checkpoint(ckpt)
+    del state["model_config"]["grid_kernel"]
+    del state["train_config"]["init_from"]
+    save_checkpoint(state, ckpt)
+    run(tiny_model_config, replace(cfg, steps=6), resume=True)
+    assert load_checkpoint(ckpt)["step"] == 6
