@@ -444,7 +444,8 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
                 acc[k] = acc.get(k, 0.0) + v
             step = trainer.step
             last = step == end or stop.stop  # the session ends after this step
-            if step % cfg.log_every == 0 or last:
+            eval_due = heldout is not None and cfg.eval_every > 0 and (step % cfg.eval_every == 0 or last)
+            if step % cfg.log_every == 0 or last or eval_due:  # an evaluation always gets its row
                 totals = _reduce(acc, info, trainer.plan.device)
                 n = max(totals["halted"], 1.0)
                 k_steps = window_steps
@@ -462,7 +463,8 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
                     "halted": int(totals["halted"]),
                     "samples_per_s": window_samples / max(time.time() - window_start, 1e-9),
                 }
-                if heldout is not None and cfg.eval_every > 0 and (step % cfg.eval_every == 0 or last):
+                if eval_due:
+                    assert heldout is not None
                     row.update(trainer.evaluate(heldout[0], heldout[1]))
                 if writer is not None and metrics_file is not None:  # both or neither (main rank)
                     writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})

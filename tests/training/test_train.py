@@ -144,3 +144,12 @@ def test_resume_accepts_a_checkpoint_from_before_a_config_field_existed(tiny_mod
     save_checkpoint(state, ckpt)
     run(tiny_model_config, replace(cfg, steps=6), resume=True)
     assert load_checkpoint(ckpt)["step"] == 6
+
+
+def test_evaluations_happen_on_their_own_schedule(tiny_model_config, tiny_train_config, tmp_path):
+    """eval_every need not be a multiple of log_every: every evaluation gets a metrics row."""
+    cfg = replace(tiny_train_config, run_dir=str(tmp_path / "ev"), steps=6, log_every=4, eval_every=3, eval_count=4)
+    run(tiny_model_config, cfg)
+    rows = list(csv.DictReader((tmp_path / "ev" / "metrics.csv").open()))
+    assert [int(r["step"]) for r in rows] == [3, 4, 6]
+    assert [bool(r["eval_exact"]) for r in rows] == [True, False, True]
