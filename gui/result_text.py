@@ -23,7 +23,7 @@ def describe_result(result: SolveResult) -> tuple[str, str]:
         return f"Verified solution after {passes} ({halt}): the rule checker accepts it.", SUCCESS
     if result.status is SolveStatus.BROKEN_RULES:
         return (
-            f"The model stopped after {passes} with an answer that breaks the rules "
+            f"After {passes} the model calls its answer final, but it breaks the rules "
             f"({result.reason}); the cells are marked in red. Try “Keep thinking”.",
             ERROR,
         )

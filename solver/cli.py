@@ -191,7 +191,12 @@ class Progress:
 def show_pass(p: Pass, model: ModelSession, puzzle: Any, where: str, stream: TextIO) -> None:
     """The board after a pass, changed cells marked, with the halt probability."""
     changed = model.kind.cells(p.changed, p.answer, puzzle)
-    state = "halted" if p.halted_by_model else ("stopped at the cap" if p.halted else "thinking")
+    if p.halted and p.check.ok and p.check.verifiable:
+        state = "verified, stopped"
+    elif p.halted:
+        state = "halted" if p.halted_by_model and not p.check.verifiable else "stopped at the cap"
+    else:
+        state = "halt overruled: the answer breaks the rules" if p.halted_by_model else "thinking"
     stream.write(
         f"{where} pass {p.number}: halt p={p.halt_probability:.3f} ({state}), "
         f"{int(p.changed.sum())} changed, {p.check.reason}\n"

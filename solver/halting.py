@@ -2,14 +2,17 @@
 
 One pass is one supervision step of the model: ``step(tokens, y, z) -> StepOutput``. After each pass
 every still-running puzzle yields a `Pass` (answer, per-cell confidence, changed cells, halt
-probability, rule check). A puzzle stops when its halt probability reaches the threshold or at
-the pass cap; stopped puzzles leave the batch (the arrays are sliced) and the rest go on.
+probability, rule check). A puzzle stops at the pass cap, or earlier: where the kind has rules
+(Sudoku, mazes) as soon as its answer verifies, and a halt on a rule-breaking answer is overruled;
+without rules (ARC), or with ``trust_halt=True``, when its halt probability reaches the threshold.
+Stopped puzzles leave the batch (the arrays are sliced) and the rest go on.
 
 Cancel by closing the generator: no step is called after the `yield` it is suspended at.
 
 Keep thinking: the last `Pass` of a puzzle carries its `Carry` (y, z, answer tokens, passes).
 ``HaltingLoop.resume(puzzles, carries, passes=k)`` runs exactly k more passes from there with the
-halt head ignored (its probability is still reported), numbering passes on from the carry.
+halt head and the rule checker ignored (both still reported: the user asked to watch k more
+passes), numbering passes on from the carry.
 ``HaltingLoop.run(..., continue_from=carries)`` does the same but keeps halting on.
 
 The carry arrays y, z may be numpy arrays or a step's device arrays: the loop only ever selects
@@ -66,7 +69,7 @@ class Pass:
     halt_probability: float  # sigmoid(halt_logit)
     check: RuleCheck  # rule check of `answer`
     halted: bool  # this is the puzzle's last pass in this run
-    halted_by_model: bool  # the halt probability reached the threshold (not the cap)
+    halted_by_model: bool  # the halt head voted to stop (probability >= threshold), heeded or not
     inner_tokens: np.ndarray | None = None  # (T, L) argmax after each inner answer update
     carry: Carry | None = None  # set on the last pass only (to keep thinking)
 

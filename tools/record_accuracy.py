@@ -29,13 +29,12 @@ def entries(report: dict) -> dict[str, float]:
         how = "app solver" + (f", TTA {report['tta']}" if report.get("tta", 1) > 1 else "")
         how += ", halt head decides" if report.get("trust_halt") else ""
     else:
-        how = f"{report.get('max_passes')} fixed passes"
+        how = f"halt head decides, cap {report.get('max_passes')}"
     out = {}
     for group in report["groups"]:
-        if group["group"] == "all" and len(report["groups"]) > 2:
-            continue  # the per-group figures say it; "all" mixes sets of different sizes
-        name = "file" if group["group"] == "file" else group["group"]
-        out[f"{data} [{name}, n={group['count']}] {how}"] = round(float(group["verified"]), 4)
+        if group["group"] == "all" and len(report["groups"]) > 1:
+            continue  # the per-group figures say it
+        out[f"{data} [{group['group']}, n={group['count']}] {how}"] = round(float(group["verified"]), 4)
     return out
 
 

@@ -60,6 +60,8 @@ def ema_model_from_checkpoint(state: dict, grid_size: int | None = None):
                 f"only grid-mixer models run on another grid size; this one has mixer {config.mixer!r} "
                 f"and {config.seq_len} cells"
             )
+        if config.pos_encoding == "learned":
+            raise ValueError("this grid model learned a position embedding per cell; it runs only on its own grid size")
         if grid_size < 2:
             raise ValueError(f"grid size must be at least 2, not {grid_size}")
         config = ModelConfig.from_dict({**config.to_dict(), "seq_len": grid_size * grid_size})

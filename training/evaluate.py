@@ -10,7 +10,7 @@ threshold and pass cap unless given) and, with --tta K, through its test-time au
 the table then has no per-pass columns, since each puzzle stops where the app stops.
 
 Every puzzle runs --max-passes supervision steps from a fresh carry; the report says what stopping at
-the first pass whose halt probability reaches --threshold gives (what the app does), and what each
+the first pass whose halt probability reaches --threshold gives (the paper's rule), and what each
 fixed number of passes gives. "Verified" means the rule checker accepts the answer (a complete,
 rule-abiding grid keeping the givens; a shortest valid maze path), not just that it equals a label.
 """
@@ -50,7 +50,7 @@ class PuzzleSet:
 class GroupReport:
     group: str
     count: int
-    verified: float  # fraction verified when stopping as the app does (threshold or cap)
+    verified: float  # fraction verified where the puzzle stops (halt head or cap; --solver: the app's rule)
     cell_accuracy: float  # at that pass, against the answer
     mean_passes: float
     halted: float  # fraction whose halt probability reached the threshold before the cap

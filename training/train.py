@@ -171,7 +171,8 @@ def init_distributed(requested_device: str) -> DistInfo:
 class Trainer:
     """Owns the model, optimisers, EMA, carry and data stream of one process."""
 
-    def __init__(self, model_config: ModelConfig, cfg: TrainConfig, dist_info: DistInfo | None = None) -> None:
+    def __init__(self, model_config: ModelConfig, cfg: TrainConfig, dist_info: DistInfo | None = None,
+                 resuming: bool = False) -> None:
         cfg.validate()
         self.cfg = cfg
         self.model_config = model_config
@@ -181,7 +182,7 @@ class Trainer:
             torch.set_num_threads(cfg.threads)
         torch.manual_seed(cfg.seed)  # same initial weights on every rank
         self.model = TinyRecursiveModel(model_config).to(self.plan.device)
-        if cfg.init_from:
+        if cfg.init_from and not resuming:
             self._init_from(Path(cfg.init_from))
         self.forward_model: torch.nn.Module = self.model  # DDP-wrapped on several ranks
         if self.dist.world > 1:
@@ -414,7 +415,7 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
     info = init_distributed(cfg.device)
     run_dir = Path(cfg.run_dir)
     ckpt_path = run_dir / "checkpoint.pt"
-    trainer = Trainer(model_config, cfg, info)
+    trainer = Trainer(model_config, cfg, info, resuming=resume)
     rows = 0
     keep_rows = None
     if resume:
@@ -444,7 +445,8 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
                 acc[k] = acc.get(k, 0.0) + v
             step = trainer.step
             last = step == end or stop.stop  # the session ends after this step
-            eval_due = heldout is not None and cfg.eval_every > 0 and (step % cfg.eval_every == 0 or last)
+            # Decided alike on every rank: the branch below all-reduces, so all ranks must enter it.
+            eval_due = cfg.eval_every > 0 and (step % cfg.eval_every == 0 or last)
             if step % cfg.log_every == 0 or last or eval_due:  # an evaluation always gets its row
                 totals = _reduce(acc, info, trainer.plan.device)
                 n = max(totals["halted"], 1.0)
@@ -463,8 +465,7 @@ def run(model_config: ModelConfig, cfg: TrainConfig, resume: bool = False, stop_
                     "halted": int(totals["halted"]),
                     "samples_per_s": window_samples / max(time.time() - window_start, 1e-9),
                 }
-                if eval_due:
-                    assert heldout is not None
+                if eval_due and heldout is not None:  # the held-out set lives on the main rank
                     row.update(trainer.evaluate(heldout[0], heldout[1]))
                 if writer is not None and metrics_file is not None:  # both or neither (main rank)
                     writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})

@@ -114,3 +114,24 @@ def test_grid_mixer_is_local_and_runs_on_any_grid_size(tiny_model_config):
 def test_grid_mixer_needs_a_square_grid(tiny_model_config):
     with pytest.raises(ValueError, match="square"):
         ModelConfig(**{**tiny_model_config.to_dict(), "mixer": "grid", "seq_len": 50}).validate()
+
+
+@pytest.mark.parametrize("mixer,pos", [("mlp", "none"), ("attention", "rope"), ("grid", "none")])
+def test_export_forms_compute_the_training_maths(tiny_model_config, mixer, pos):
+    """Export switches SwiGLUs to split weights and last-axis norms to ORT's fusable pattern;
+    the step must not change (export's parity check compares ONNX with these forms)."""
+    from export.onnx_export import prepare_for_onnx
+
+    seq = 49 if mixer == "grid" else tiny_model_config.seq_len
+    cfg = ModelConfig(**{**tiny_model_config.to_dict(), "mixer": mixer, "pos_encoding": pos, "seq_len": seq})
+    torch.manual_seed(1)
+    model = TinyRecursiveModel(cfg).eval()
+    tokens = torch.randint(1, cfg.vocab_size, (3, cfg.seq_len))
+    y, z = model.initial_carry(3)
+    with torch.no_grad():
+        before = model(tokens, y, z)
+        prepare_for_onnx(model)
+        assert any(getattr(m, "split_weights", False) for m in model.modules())
+        after = model(tokens, y, z)
+    for a, b in zip(before, after, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)
