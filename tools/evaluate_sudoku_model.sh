@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Measure the shipped Sudoku model the way its card reports it; tables and JSON go to docs/evaluation/.
-#   tools/evaluate_sudoku_model.sh [MODEL.onnx] [COUNT_PER_GRADE] [TTA_COUNT_PER_GRADE]
+#   tools/evaluate_sudoku_model.sh [MODEL.onnx] [COUNT_PER_GRADE] [SMALL_COUNT_PER_GRADE]
+# SMALL_COUNT (default COUNT) sizes the costlier runs: the halt-head-only rule and TTA 4.
 # Generated puzzles come from a fixed seed (never trained on: training used Royle's 17-clue set);
 # menneske.no levels 0-8, first 100 of each, come from ../shared/data (never trained on either).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-assets/models/sudoku.onnx}
 COUNT=${2:-1000}
-TTA_COUNT=${3:-$COUNT}
+SMALL=${3:-$COUNT}
 SEED=20261124
 MENNESKE=../shared/data/sudoku/menneske_no_graded.csv
 OUT=docs/evaluation
@@ -21,9 +22,9 @@ run() {  # name, then evaluate's flags
 run generated-solver --solver --count "$COUNT" --seed "$SEED"
 run menneske-solver --solver --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100
-run generated-halt-head --solver --trust-halt --count "$COUNT" --seed "$SEED"
+run generated-halt-head --solver --trust-halt --count "$SMALL" --seed "$SEED"
 run menneske-fixed-passes --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100 --max-passes 32
-run generated-solver-tta4 --solver --tta 4 --count "$TTA_COUNT" --seed "$SEED"
+run generated-solver-tta4 --solver --tta 4 --count "$SMALL" --seed "$SEED"
 "$PY" tools/record_accuracy.py "$MODEL" --replace "$OUT/sudoku-generated-solver.json" \
     "$OUT/sudoku-generated-solver-tta4.json" "$OUT/sudoku-menneske-solver.json"
