@@ -25,6 +25,9 @@ run menneske-solver --solver --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}
 run generated-halt-head --solver --trust-halt --count "$SMALL" --seed "$SEED"
 run menneske-fixed-passes --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100 --max-passes 32
+if [ "$SMALL" != "$COUNT" ]; then  # TTA's baseline on the very same puzzles
+    run generated-solver-small --solver --count "$SMALL" --seed "$SEED"
+fi
 run generated-solver-tta4 --solver --tta 4 --count "$SMALL" --seed "$SEED"
 "$PY" tools/record_accuracy.py "$MODEL" --replace "$OUT/sudoku-generated-solver.json" \
     "$OUT/sudoku-generated-solver-tta4.json" "$OUT/sudoku-menneske-solver.json"
