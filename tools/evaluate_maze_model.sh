@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Measure the shipped maze model on Maze-Hard's test split; tables and JSON go to docs/evaluation/.
+#   tools/evaluate_maze_model.sh [MODEL.onnx] [COUNT] [SMALL_COUNT]
+# The test split is never trained on (training used generated mazes and Maze-Hard's train split).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODEL=${1:-assets/models/maze.onnx}
+COUNT=${2:-1000}
+SMALL=${3:-$COUNT}
+TEST=../shared/data/maze/maze_30x30_hard_test.csv
+OUT=docs/evaluation
+PY=${PYTHON:-.venv/bin/python}
+mkdir -p "$OUT"
+run() {  # name, then evaluate's flags
+    local name=$1; shift
+    echo "== $name" >&2
+    "$PY" -m training.evaluate --onnx "$MODEL" "$@" --json "$OUT/maze-$name.json" | tee "$OUT/maze-$name.txt"
+}
+run hard-test-solver --solver --puzzles "$TEST" --limit-per-group "$COUNT" --batch 64
+run hard-test-fixed-passes --puzzles "$TEST" --limit-per-group "$SMALL" --max-passes 64 --batch 64
+run hard-test-halt-head --solver --trust-halt --puzzles "$TEST" --limit-per-group "$SMALL" --batch 64
+run hard-test-solver-tta4 --solver --tta 4 --puzzles "$TEST" --limit-per-group "$SMALL" --batch 64
+"$PY" tools/record_accuracy.py "$MODEL" --replace "$OUT/maze-hard-test-solver.json" "$OUT/maze-hard-test-solver-tta4.json"
