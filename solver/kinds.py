@@ -142,7 +142,11 @@ class MazeKind:
     def decode(self, tokens: np.ndarray, puzzle: maze.Maze) -> maze.Maze:
         full = self.codec.decode_answer(tokens)
         h, w = puzzle.shape
-        return maze.Maze(full.grid[:h, :w])  # type: ignore[union-attr]
+        grid = full.grid[:h, :w]  # type: ignore[union-attr]
+        # The model's only choice is which open cells lie on the path: walls, S and G are the
+        # puzzle's own, whatever it predicts there (it has been seen to paint S over as 'o').
+        on_path = (grid == maze.PATH) & (puzzle.grid == maze.OPEN)
+        return maze.Maze(np.where(on_path, maze.PATH, puzzle.grid).astype(puzzle.grid.dtype))
 
     def check(self, answer: maze.Maze, puzzle: maze.Maze) -> RuleCheck:
         verdict = maze.check_path(answer, puzzle)
