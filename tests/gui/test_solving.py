@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from tests.gui.helpers import PUZZLE, make_window
+
+# The tiny untrained model never verifies an answer, so with threshold 1.0 it runs to its cap of
+# 8 passes (the shipped model solves PUZZLE in a few passes and stops there).
+TINY = str(Path(__file__).resolve().parents[1] / "assets" / "tiny_sudoku.onnx")
 
 
 def _wait_done(qtbot, panel, timeout=30000):
@@ -17,7 +22,7 @@ def _wait_done(qtbot, panel, timeout=30000):
 def test_solve_fills_a_stepping_timeline(qtbot):
     """Every pass reaches the timeline; stepping back shows an earlier pass on the board."""
     # Threshold 1.0: the untrained model never reaches it, so it runs to its cap of 8 passes.
-    window = make_window(qtbot, halt_threshold=1.0)
+    window = make_window(qtbot, halt_threshold=1.0, sudoku_model=TINY)
     panel = window.sudoku
     panel.paste_text(PUZZLE)
     assert panel.solve()
@@ -42,7 +47,7 @@ def test_solve_fills_a_stepping_timeline(qtbot):
 
 def test_play_walks_through_the_passes(qtbot):
     """Play steps through every position and stops at the end."""
-    window = make_window(qtbot, halt_threshold=1.0, animation_ms=10)
+    window = make_window(qtbot, halt_threshold=1.0, animation_ms=10, sudoku_model=TINY)
     panel = window.sudoku
     panel.paste_text(PUZZLE)
     panel.solve()
@@ -110,7 +115,7 @@ def test_event_loop_stays_responsive_while_solving(qtbot):
     paint or handler may take 50 ms) must stay under 50 ms every time, and the wall-clock gap
     under 50 ms for 95% of ticks (CI machines run other jobs, so a rare descheduling is not ours).
     """
-    window = make_window(qtbot, halt_threshold=1.0)
+    window = make_window(qtbot, halt_threshold=1.0, sudoku_model=TINY)
     panel = window.sudoku
     panel.paste_text(PUZZLE)
     # Warm up: load onnxruntime and the session once (a one-off import, not a pass).
