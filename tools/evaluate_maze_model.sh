@@ -8,14 +8,8 @@ MODEL=${1:-assets/models/maze.onnx}
 COUNT=${2:-1000}
 SMALL=${3:-$COUNT}
 TEST=../shared/data/maze/maze_30x30_hard_test.csv
-OUT=docs/evaluation
-PY=${PYTHON:-.venv/bin/python}
-mkdir -p "$OUT"
-run() {  # name, then evaluate's flags
-    local name=$1; shift
-    echo "== $name" >&2
-    "$PY" -m training.evaluate --onnx "$MODEL" "$@" --json "$OUT/maze-$name.json" | tee "$OUT/maze-$name.txt"
-}
+PREFIX=maze
+. tools/evaluate_common.sh
 run hard-test-solver --solver --puzzles "$TEST" --limit-per-group "$COUNT" --batch 64
 run hard-test-fixed-passes --puzzles "$TEST" --limit-per-group "$SMALL" --max-passes 64 --batch 64
 run hard-test-halt-head --solver --trust-halt --puzzles "$TEST" --limit-per-group "$SMALL" --batch 64

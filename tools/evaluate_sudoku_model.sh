@@ -11,14 +11,8 @@ COUNT=${2:-1000}
 SMALL=${3:-$COUNT}
 SEED=20261124
 MENNESKE=../shared/data/sudoku/menneske_no_graded.csv
-OUT=docs/evaluation
-PY=${PYTHON:-.venv/bin/python}
-mkdir -p "$OUT"
-run() {  # name, then evaluate's flags
-    local name=$1; shift
-    echo "== $name" >&2
-    "$PY" -m training.evaluate --onnx "$MODEL" "$@" --json "$OUT/sudoku-$name.json" | tee "$OUT/sudoku-$name.txt"
-}
+PREFIX=sudoku
+. tools/evaluate_common.sh
 run generated-solver --solver --count "$COUNT" --seed "$SEED"
 run menneske-solver --solver --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100
