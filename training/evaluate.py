@@ -100,27 +100,39 @@ def evaluate(data: PuzzleSet, rollout: Rollout, codec, threshold: float, batch: 
     probs = np.concatenate(halt_prob, axis=1)  # (P, N)
     passes = ok.shape[0]
     fired = probs >= threshold
-    halted = fired.any(0)
+    halted = np.asarray(fired.any(0))  # (N,)
     stop = np.where(halted, fired.argmax(0), passes - 1)  # (N,) index of the pass the app stops at
     cols = np.arange(n)
     final_ok, final_cells = ok[stop, cols], cells[stop, cols]
+    return group_reports(
+        data.groups, final_ok, final_cells, stop + 1, halted,
+        lambda sel: {k: float(ok[k - 1, sel].mean()) for k in (1, 2, 4, 8, 16, 32, 64) if k <= passes},
+        lambda sel: float(ok[:, sel].any(0).mean()),
+    )
+
+
+def group_reports(
+    groups: np.ndarray, ok: np.ndarray, cells: np.ndarray, passes: np.ndarray, halted: np.ndarray,
+    verified_after: Callable[[np.ndarray], dict[int, float]] = lambda sel: {},
+    verified_any: Callable[[np.ndarray], float] | None = None,
+) -> list[GroupReport]:
+    """One report for "all" and one per group from per-puzzle (N,) outcomes at the stopping pass."""
     reports = []
-    names = ["all", *sorted(set(data.groups.tolist()), key=_group_order)]
-    for name in names:
-        sel = np.ones(n, bool) if name == "all" else data.groups == name
+    for name in ["all", *sorted(set(groups.tolist()), key=_group_order)]:
+        sel = np.ones(len(ok), bool) if name == "all" else groups == name
         if not sel.any():
             continue
         h = halted & sel
         reports.append(GroupReport(
             group=str(name),
             count=int(sel.sum()),
-            verified=float(final_ok[sel].mean()),
-            cell_accuracy=float(final_cells[sel].mean()),
-            mean_passes=float((stop[sel] + 1).mean()),
+            verified=float(ok[sel].mean()),
+            cell_accuracy=float(cells[sel].mean()),
+            mean_passes=float(passes[sel].mean()),
             halted=float(h.sum() / sel.sum()),
-            halted_precision=float(final_ok[h].mean()) if h.any() else float("nan"),
-            verified_after={k: float(ok[k - 1, sel].mean()) for k in (1, 2, 4, 8, 16, 32, 64) if k <= passes},
-            verified_any=float(ok[:, sel].any(0).mean()),
+            halted_precision=float(ok[h].mean()) if h.any() else float("nan"),
+            verified_after=verified_after(sel),
+            verified_any=verified_any(sel) if verified_any else float(ok[sel].mean()),
         ))
     return reports
 
@@ -181,18 +193,7 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
         cells = np.array([(np.asarray(r.answer).reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
     else:
         cells = np.array([(r.answer.grid.reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
-    reports = []
-    for name in ["all", *sorted(set(data.groups.tolist()), key=_group_order)]:
-        sel = np.ones(len(results), bool) if name == "all" else data.groups == name
-        h = halted & sel
-        reports.append(GroupReport(
-            group=str(name), count=int(sel.sum()), verified=float(ok[sel].mean()),
-            cell_accuracy=float(cells[sel].mean()), mean_passes=float(passes[sel].mean()),
-            halted=float(h.sum() / sel.sum()),
-            halted_precision=float(ok[h].mean()) if h.any() else float("nan"),
-            verified_any=float(ok[sel].mean()),
-        ))
-    return reports
+    return group_reports(data.groups, ok, cells, passes, halted)
 
 
 # --------------------------------------------------------------------------------------------
