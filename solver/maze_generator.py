@@ -159,8 +159,14 @@ def _wall_off_branches(
                 passable[x] = False
 
 
-def generate_maze(size: int, min_path_length: int, rng: np.random.Generator) -> tuple[Maze, Maze]:
-    """(question, answer): a random size x size maze with a unique shortest path this long."""
+def generate_maze(
+    size: int, min_path_length: int, rng: np.random.Generator, unique_path: bool = True
+) -> tuple[Maze, Maze]:
+    """(question, answer): a random size x size maze whose shortest path is this long.
+
+    With ``unique_path`` (the default) step 4 runs and the path is the only shortest one. Without
+    it the maze keeps its ties, as Maze-Hard's do, and the answer is one of its shortest paths.
+    """
     _check_args(size, min_path_length)
     neighbours = neighbour_table(size, size)
     min_steps = min_path_length + 1  # BFS steps S→G = cells between them + 1
@@ -175,6 +181,8 @@ def generate_maze(size: int, min_path_length: int, rng: np.random.Generator) -> 
         if dist is None:
             continue
         path = _one_shortest_path(dist, neighbours, goal, rng)
+        if not unique_path:
+            return _build(size, passable, start, goal, path)
         _wall_off_branches(passable, neighbours, path, dist)
         if count_paths(passable, neighbours, start, goal, PATH_COUNT_CAP) != 1:
             # Cannot happen by the argument in the module docstring; never ship a bad maze.

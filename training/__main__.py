@@ -5,7 +5,9 @@
     torchrun --nproc-per-node 2 -m training --preset sudoku-mlp ...  # several processes (DDP)
 
 Every model and training setting is a flag (see --help); a preset fills in a starting point and
-flags override it. --resume takes every setting from the run's checkpoint except --steps.
+flags override it. --resume takes every setting from the run's checkpoint except --steps, the
+bookkeeping flags, and a learning-rate decay that starts at or after the checkpoint's step
+(--lr-min-ratio with --lr-decay-from).
 """
 
 from __future__ import annotations
@@ -136,10 +138,13 @@ def main(argv: list[str] | None = None) -> int:
             train = TrainConfig.from_dict(state["train_config"])
             # Bookkeeping may change on resume; anything that shapes the data or the updates may
             # not, or the resumed run would not be the run it continues.
-            for name in RESUME_OVERRIDABLE:
+            before = TrainConfig.from_dict(train.to_dict())
+            for name in RESUME_OVERRIDABLE + RESUME_SCHEDULE:
                 value = getattr(args, f"TrainConfig.{name}")
                 if value is not None:
                     setattr(train, name, value)
+            train.validate()
+            check_schedule_kept(before, train, int(state["step"]))
         else:
             model, train = configs_from_args(args)
         run(model, train, resume=args.resume, stop_after=args.stop_after)
@@ -150,6 +155,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 RESUME_OVERRIDABLE = ("steps", "eval_every", "eval_count", "log_every", "checkpoint_every", "threads", "compile")
+# The learning-rate schedule may change on resume only where it has not been used yet: a run whose
+# constant rate starts decaying at step 4000 is then the same run as one configured that way from
+# the start.
+RESUME_SCHEDULE = ("lr_min_ratio", "lr_decay_from")
+
+
+def check_schedule_kept(before: TrainConfig, after: TrainConfig, done_steps: int) -> None:
+    """ValueError unless `after` gives every step already taken the learning rate `before` gave it."""
+    from training.train import lr_at
+
+    for step in range(done_steps):
+        if lr_at(step, before) != lr_at(step, after):
+            raise ValueError(
+                f"this resume would change the learning rate of step {step}, already taken "
+                f"({lr_at(step, before):.6g} -> {lr_at(step, after):.6g}); start the change later "
+                f"with --lr-decay-from {done_steps} or higher"
+            )
 
 
 def values_run_dir(args: argparse.Namespace) -> str:

@@ -31,6 +31,8 @@ class TrainConfig:
     maze_size: int = 30  # generated mazes: side length
     maze_min_path: int = 40  # generated mazes: minimum shortest-path length (cells)
     maze_pool: int = 2000  # generated mazes in the pool
+    maze_unique_paths: bool = True  # generated training mazes: wall off ties (False: keep them, as Maze-Hard does)
+    maze_relabel: bool = False  # label every maze draw with the solver's canonical shortest path
     data_workers: int = 1  # processes that build the generated pool
     augment: bool = True
     extra_givens: tuple[int, int] = (0, 0)  # Sudoku: reveal U{lo..hi} extra answer cells
@@ -41,7 +43,8 @@ class TrainConfig:
     steps: int = 10000  # optimiser steps (= supervision steps) in total
     lr: float = 1e-3
     lr_warmup_steps: int = 200
-    lr_min_ratio: float = 1.0  # cosine decay to lr * ratio after warmup (1.0: constant)
+    lr_min_ratio: float = 1.0  # cosine decay to lr * ratio by the last step (1.0: constant)
+    lr_decay_from: int = 0  # step where the cosine starts (0: right after warmup); lets a resumed run start decaying
     weight_decay: float = 0.1
     beta1: float = 0.9
     beta2: float = 0.95
@@ -85,6 +88,12 @@ class TrainConfig:
             raise ValueError("halt_exploration_prob must be within 0..1")
         if not 0.0 < self.ema_decay < 1.0:
             raise ValueError("ema_decay must be within (0, 1)")
+        if self.kind == "maze" and not self.maze_unique_paths and not self.maze_relabel:
+            raise ValueError("maze_unique_paths false needs maze_relabel true: a maze with tied paths needs one canonical label")
+        if not 0.0 <= self.lr_min_ratio <= 1.0:
+            raise ValueError("lr_min_ratio must be within 0..1")
+        if self.lr_decay_from < 0:
+            raise ValueError("lr_decay_from must be at least 0")
         lo, hi = self.extra_givens
         if not 0 <= lo <= hi <= 80:
             raise ValueError("extra_givens must be 0 <= lo <= hi <= 80")

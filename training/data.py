@@ -221,6 +221,7 @@ class StreamConfig:
     extra_givens: tuple[int, int] = (0, 0)  # Sudoku: reveal U{lo..hi} more answer cells
     extra_givens_prob: float = 0.0  # chance that a draw gets extra givens at all
     grade_weights: dict[int, float] = field(default_factory=dict)  # {} = uniform over the pool
+    relabel_mazes: bool = False  # Maze: canonical shortest-path labels, after augmentation
 
 
 class PuzzleStream:
@@ -257,8 +258,13 @@ class PuzzleStream:
         answers = self.pool.answers[index].copy()
         if self.pool.kind == "sudoku":
             puzzles, answers = self._sudoku_draw(puzzles, answers)
-        elif self.pool.kind == "maze" and self.config.augment:
-            puzzles, answers = self._maze_draw(puzzles, answers)
+        elif self.pool.kind == "maze":
+            if self.config.augment:
+                puzzles, answers = self._maze_draw(puzzles, answers)
+            if self.config.relabel_mazes:
+                from training.maze_data import relabel_canonical
+
+                answers = relabel_canonical(puzzles, answers)
         self.drawn += n
         return puzzles, answers
 

@@ -13,12 +13,12 @@ from training.data import UNGRADED, PuzzlePool, _read_text, chunk_seed, run_chun
 _LOGGER = logging.getLogger(__name__)
 
 
-def _generate_maze_chunk(args: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _generate_maze_chunk(args: tuple[int, int, int, int, bool]) -> tuple[np.ndarray, np.ndarray]:
     from solver.maze_generator import generate_maze
 
-    seed, count, size, min_path = args
+    seed, count, size, min_path, unique = args
     rng = np.random.default_rng(seed)
-    pairs = [generate_maze(size, min_path, rng) for _ in range(count)]
+    pairs = [generate_maze(size, min_path, rng, unique_path=unique) for _ in range(count)]
     return (
         np.stack([q.grid.reshape(-1) for q, _ in pairs]).astype(np.int8),
         np.stack([a.grid.reshape(-1) for _, a in pairs]).astype(np.int8),
@@ -26,17 +26,26 @@ def _generate_maze_chunk(args: tuple[int, int, int, int]) -> tuple[np.ndarray, n
 
 
 def generated_maze_pool(
-    count: int, size: int, min_path: int, seed: int, cache_dir: Path | None = None, workers: int = 1
+    count: int,
+    size: int,
+    min_path: int,
+    seed: int,
+    cache_dir: Path | None = None,
+    workers: int = 1,
+    unique_path: bool = True,
 ) -> PuzzlePool:
-    """`count` generated mazes (unique shortest path of at least `min_path` cells), cached."""
-    key = hashlib.sha1(repr((count, size, min_path, seed)).encode()).hexdigest()[:12]
+    """`count` generated mazes (shortest path of at least `min_path` cells, unique unless asked
+    otherwise), cached."""
+    # The old key for unique-path pools, so caches written before the option still match.
+    parts_of_key: tuple = (count, size, min_path, seed) if unique_path else (count, size, min_path, seed, "ties")
+    key = hashlib.sha1(repr(parts_of_key).encode()).hexdigest()[:12]
     cache = cache_dir / f"maze-pool-{key}.npz" if cache_dir else None
     if cache is not None and cache.exists():
         return PuzzlePool.load(cache)
     chunk = 50
     jobs = []
     for i, start in enumerate(range(0, count, chunk)):
-        jobs.append((chunk_seed(seed, "maze", i), min(chunk, count - start), size, min_path))
+        jobs.append((chunk_seed(seed, "maze", i), min(chunk, count - start), size, min_path, unique_path))
     _LOGGER.info("generating %d %dx%d mazes in %d worker(s)", count, size, size, workers)
     parts = run_chunks(_generate_maze_chunk, jobs, workers)
     result = PuzzlePool(
@@ -44,7 +53,8 @@ def generated_maze_pool(
         np.concatenate([p[0] for p in parts]),
         np.concatenate([p[1] for p in parts]),
         np.full(count, UNGRADED, dtype=np.int8),
-        f"generated {count} {size}x{size} mazes, path >= {min_path}, seed {seed}",
+        f"generated {count} {size}x{size} mazes, path >= {min_path}, seed {seed}"
+        + ("" if unique_path else ", shortest paths not unique"),
     )
     if cache is not None:
         result.save(cache)
@@ -68,3 +78,23 @@ def maze_pool_from_file(path: Path, limit: int | None = None) -> PuzzlePool:
         np.full(len(pairs), UNGRADED, dtype=np.int8),
         f"file {path.name}",
     )
+
+
+def relabel_canonical(puzzles: np.ndarray, answers: np.ndarray) -> np.ndarray:
+    """Answers (n, L) replaced by the solver's canonical shortest path of each puzzle (n, L).
+
+    A Maze-Hard maze has thousands of shortest paths and its label is one of them, picked by a rule
+    that the dihedral augmentation does not respect. Trained on such labels a model is asked for
+    different paths through the same corridors, splits its probability between them, and in open
+    regions marks none (a broken path). Relabelling each draw after augmentation with
+    `solve_maze`'s fixed tie-break makes the target a function of the input. Mazes with a unique
+    shortest path keep their answer.
+    """
+    from solver.maze import Maze, solve_maze
+
+    n, length = puzzles.shape
+    side = round(length**0.5)
+    out = answers.copy()
+    for i in range(n):
+        out[i] = solve_maze(Maze(puzzles[i].reshape(side, side))).grid.reshape(-1)
+    return out

@@ -52,10 +52,13 @@ METRIC_FIELDS = [
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:
-    """Linear warmup from 0, then cosine toward lr * lr_min_ratio (constant when the ratio is 1)."""
+    """Linear warmup from 0, constant until lr_decay_from, then cosine to lr * lr_min_ratio at the last step."""
     if step < cfg.lr_warmup_steps:
         return cfg.lr * (step + 1) / cfg.lr_warmup_steps
-    progress = (step - cfg.lr_warmup_steps) / max(1, cfg.steps - cfg.lr_warmup_steps)
+    start = max(cfg.lr_warmup_steps, cfg.lr_decay_from)
+    if step < start:
+        return cfg.lr
+    progress = (step - start) / max(1, cfg.steps - start)
     cosine = 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
     return cfg.lr * (cfg.lr_min_ratio + (1.0 - cfg.lr_min_ratio) * cosine)
 
@@ -109,7 +112,10 @@ def build_pool(cfg: TrainConfig) -> PuzzlePool:
 
             if source == "generated":
                 pools.append(
-                    generated_maze_pool(cfg.maze_pool, cfg.maze_size, cfg.maze_min_path, cfg.seed, cache, cfg.data_workers)
+                    generated_maze_pool(
+                        cfg.maze_pool, cfg.maze_size, cfg.maze_min_path, cfg.seed, cache, cfg.data_workers,
+                        unique_path=cfg.maze_unique_paths,
+                    )
                 )
             else:
                 pools.append(maze_pool_from_file(Path(source), cfg.pool_limit or None))
@@ -213,7 +219,7 @@ class Trainer:
                 f"the data has {self.pool.puzzles.shape[1]} cells per puzzle, the model expects {model_config.seq_len}"
             )
         lo, hi = cfg.extra_givens
-        stream_cfg = StreamConfig(cfg.augment, (lo, hi), cfg.extra_givens_prob)
+        stream_cfg = StreamConfig(cfg.augment, (lo, hi), cfg.extra_givens_prob, relabel_mazes=cfg.maze_relabel)
         self.stream = PuzzleStream(self.pool, cfg.codec, stream_cfg, seed=cfg.seed * 1000 + self.dist.rank + 1)
         self.halt_rng = np.random.default_rng(cfg.seed * 1000 + self.dist.rank + 500)
         self.carry = TrainCarry.empty(self.model, cfg.batch_size, self.plan.device)

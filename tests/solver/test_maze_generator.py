@@ -64,3 +64,13 @@ def test_an_impossible_length_is_a_value_error() -> None:
         generate_maze(3, 7, np.random.default_rng(0))
     with pytest.raises(ValueError):
         generate_mazes(-1, 10, 5, seed=0)
+
+
+def test_mazes_with_ties_keep_them_and_still_have_a_valid_long_answer() -> None:
+    rng = np.random.default_rng(3)
+    pairs = [generate_maze(30, 110, rng, unique_path=False) for _ in range(4)]
+    for question, answer in pairs:
+        assert check_path(answer, question).ok
+        assert shortest_path_length(question) >= 110
+    # Like Maze-Hard's, these mazes have many shortest paths; that is the point of the option.
+    assert max(count_shortest_paths(q, cap=1000) for q, _ in pairs) > 1

@@ -65,6 +65,24 @@ def test_lr_schedule():
     assert lr_at(60, cfg) == pytest.approx(0.55)
 
 
+def test_lr_decay_can_start_late():
+    cfg = TrainConfig(lr=1.0, lr_warmup_steps=10, steps=110, lr_min_ratio=0.0, lr_decay_from=60)
+    assert lr_at(59, cfg) == pytest.approx(1.0)
+    assert lr_at(85, cfg) == pytest.approx(0.5)
+    assert lr_at(110, cfg) == pytest.approx(0.0)
+
+
+def test_a_resume_may_add_a_decay_only_after_the_steps_already_taken():
+    from training.__main__ import check_schedule_kept
+
+    constant = TrainConfig(lr=1.0, lr_warmup_steps=10, steps=1000)
+    check_schedule_kept(constant, replace(constant, steps=2000, lr_min_ratio=0.1, lr_decay_from=500), 500)
+    with pytest.raises(ValueError, match="step 101, already taken.*--lr-decay-from 500"):
+        check_schedule_kept(constant, replace(constant, lr_min_ratio=0.1, lr_decay_from=100), 500)
+    with pytest.raises(ValueError, match="already taken"):  # no decay start: it would begin at warmup
+        check_schedule_kept(constant, replace(constant, lr_min_ratio=0.1), 500)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
