@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from training.model import Block, ModelConfig, ReasoningNet, TinyRecursiveModel, swiglu_width
+from training.model import Block, ModelConfig, ReasoningNet, SwiGLU, TinyRecursiveModel, swiglu_width
 
 
 @pytest.mark.parametrize("mixer,pos", [("mlp", "none"), ("attention", "rope"), ("attention", "learned"),
@@ -73,8 +73,19 @@ def test_halt_head_starts_at_continue(tiny_model_config):
 def test_reasoning_net_adds_injection_first():
     cfg = ModelConfig(hidden_size=8, L_layers=1, prefix_len=1, multiple_of=8, expansion=2.0)
     net = ReasoningNet(cfg)
-    h, inj = torch.randn(1, cfg.carry_len, 8), torch.randn(1, cfg.carry_len, 8)
+    # The mlp mixer's network runs positions first: (S, B, D).
+    h, inj = torch.randn(cfg.carry_len, 1, 8), torch.randn(cfg.carry_len, 1, 8)
     torch.testing.assert_close(net(h, inj), net(h + inj, torch.zeros_like(inj)))
+
+
+def test_mixing_over_positions_is_the_swiglu_applied_along_the_positions_axis():
+    torch.manual_seed(0)
+    mix = SwiGLU(10, 2.0, 8)
+    h = torch.randn(10, 3, 4)  # (S, B, D)
+    expected = mix(h.permute(1, 2, 0)).permute(2, 0, 1)  # SwiGLU over S, for every (b, d)
+    torch.testing.assert_close(mix.forward_over_positions(h), expected)
+    mix.split_weights = True  # the export form computes the same
+    torch.testing.assert_close(mix.forward_over_positions(h), expected)
 
 
 def test_swiglu_width_matches_official_sizing():
