@@ -25,7 +25,7 @@ def test_relabel_gives_the_solvers_path_whatever_the_old_label() -> None:
     # Another valid label for the same puzzles (here: the puzzles themselves, no path at all)
     # relabels to the same answers: the target depends on the input only.
     assert np.array_equal(relabel_canonical(puzzles, puzzles.copy()), relabelled)
-    for p, a in zip(puzzles, relabelled):
+    for p, a in zip(puzzles, relabelled, strict=True):
         question = Maze(p.reshape(12, 12))
         assert check_path(Maze(a.reshape(12, 12)), question).ok
         assert np.array_equal(a, solve_maze(question).grid.reshape(-1))
@@ -44,5 +44,5 @@ def test_a_relabelling_stream_labels_each_augmented_draw_canonically(tmp_path) -
     assert "not unique" in pool.description
     stream = PuzzleStream(pool, "maze-12x12-v1", StreamConfig(augment=True, relabel_mazes=True), seed=0)
     puzzles, answers = stream.next_raw(16)
-    for p, a in zip(puzzles, answers):
+    for p, a in zip(puzzles, answers, strict=True):
         assert np.array_equal(a, solve_maze(Maze(p.reshape(12, 12))).grid.reshape(-1))

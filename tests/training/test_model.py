@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-from training.model import Block, ModelConfig, ReasoningNet, SwiGLU, TinyRecursiveModel, swiglu_width
+from training.model import (
+    Block,
+    ModelConfig,
+    ReasoningNet,
+    SwiGLU,
+    TinyRecursiveModel,
+    swiglu_width,
+)
 
 
 @pytest.mark.parametrize("mixer,pos", [("mlp", "none"), ("attention", "rope"), ("attention", "learned"),

@@ -77,7 +77,7 @@ def test_a_resume_may_add_a_decay_only_after_the_steps_already_taken():
 
     constant = TrainConfig(lr=1.0, lr_warmup_steps=10, steps=1000)
     check_schedule_kept(constant, replace(constant, steps=2000, lr_min_ratio=0.1, lr_decay_from=500), 500)
-    with pytest.raises(ValueError, match="step 101, already taken.*--lr-decay-from 500"):
+    with pytest.raises(ValueError, match=r"step 101, already taken.*--lr-decay-from 500"):
         check_schedule_kept(constant, replace(constant, lr_min_ratio=0.1, lr_decay_from=100), 500)
     with pytest.raises(ValueError, match="already taken"):  # no decay start: it would begin at warmup
         check_schedule_kept(constant, replace(constant, lr_min_ratio=0.1), 500)
