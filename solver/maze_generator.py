@@ -17,8 +17,8 @@ Method (random walls, then walls grown on the shortest path, then tie-breaking w
    dist_S + dist_G = D), preferring one that every shortest path uses, since that makes the path
    longer. A wall that would cut G off is undone and that cell stays open for good.
 4. Make the shortest path unique (skipped with ``unique_path=False``). Maze-Hard itself does not
-   (its mazes have thousands to millions of shortest paths), but a unique path makes the ground-truth answer the only correct
-   one, so exact-match labels are fair. Take one shortest path P = (S = p0, ..., pD = G) and wall
+   (its mazes have thousands to millions of shortest paths), but a unique path makes the
+   ground-truth answer the only correct one, so exact-match labels are fair. Take one shortest path P = (S = p0, ..., pD = G) and wall
    every open cell x, off P, next to some p(i-1) with dist_S(x) = i and dist_S(x) + dist_G(x) = D.
    Any other shortest path leaves P somewhere for the first time, and the cell it steps onto is
    exactly such an x, so none survives; P itself is untouched, so the length stays D. The count of

@@ -264,7 +264,7 @@ class PuzzleStream:
             if self.config.relabel_mazes:
                 from training.maze_data import relabel_canonical
 
-                answers = relabel_canonical(puzzles, answers)
+                answers = relabel_canonical(puzzles)
         self.drawn += n
         return puzzles, answers
 

@@ -80,21 +80,20 @@ def maze_pool_from_file(path: Path, limit: int | None = None) -> PuzzlePool:
     )
 
 
-def relabel_canonical(puzzles: np.ndarray, answers: np.ndarray) -> np.ndarray:
-    """Answers (n, L) replaced by the solver's canonical shortest path of each puzzle (n, L).
+def relabel_canonical(puzzles: np.ndarray) -> np.ndarray:
+    """The solver's canonical shortest path of each puzzle (n, L) -> answers (n, L).
 
     A Maze-Hard maze has thousands of shortest paths and its label is one of them, picked by a rule
     that the dihedral augmentation does not respect. Trained on such labels a model is asked for
     different paths through the same corridors, splits its probability between them, and in open
-    regions marks none (a broken path). Relabelling each draw after augmentation with
-    `solve_maze`'s fixed tie-break makes the target a function of the input. Mazes with a unique
-    shortest path keep their answer.
+    regions marks none (a broken path). Labelling each draw after augmentation with `solve_maze`'s
+    fixed tie-break makes the target a function of the input. A maze with a unique shortest path
+    gets that path, i.e. the answer it already had.
     """
     from solver.maze import Maze, solve_maze
 
     n, length = puzzles.shape
     side = round(length**0.5)
-    out = answers.copy()
-    for i in range(n):
-        out[i] = solve_maze(Maze(puzzles[i].reshape(side, side))).grid.reshape(-1)
-    return out
+    return np.stack(
+        [solve_maze(Maze(puzzles[i].reshape(side, side))).grid.reshape(-1) for i in range(n)]
+    ).astype(puzzles.dtype)
