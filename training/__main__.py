@@ -19,7 +19,7 @@ import json
 import logging
 import re
 import sys
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from training.config import TrainConfig
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             train = TrainConfig.from_dict(state["train_config"])
             # Bookkeeping may change on resume; anything that shapes the data or the updates may
             # not, or the resumed run would not be the run it continues.
-            before = TrainConfig.from_dict(train.to_dict())
+            before = replace(train)
             for name in RESUME_OVERRIDABLE + RESUME_SCHEDULE:
                 value = getattr(args, f"TrainConfig.{name}")
                 if value is not None:
@@ -170,7 +170,8 @@ def check_schedule_kept(before: TrainConfig, after: TrainConfig, done_steps: int
             raise ValueError(
                 f"this resume would change the learning rate of step {step}, already taken "
                 f"({lr_at(step, before):.6g} -> {lr_at(step, after):.6g}); start the change later "
-                f"with --lr-decay-from {done_steps} or higher"
+                f"with --lr-decay-from {done_steps} or higher. --steps cannot stretch a decay already "
+                f"under way: to train such a run further, start a new run with --init-from"
             )
 
 
