@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
 
     def _solve_options(self) -> SolveOptions:
         s = self.settings
-        return SolveOptions(s.max_passes or None, s.halt_threshold or None, s.tta_k)
+        return SolveOptions(s.max_passes or None, s.halt_threshold or None, s.tta_k, s.retry_tta)
 
     def _choice(self, kind: str) -> ModelChoice:
         """The model file for `kind` (cached: the status bar asks on every pass)."""

@@ -62,6 +62,7 @@ class PuzzlePanel(QWidget):
         self.keep_button.clicked.connect(self.keep_thinking)
         self.run.frameShown.connect(self._show_frame)
         self.run.resultReady.connect(self._show_result)
+        self.run.retrying.connect(self._retrying)
         if self.shows_notices:
             self.run.notice.connect(lambda text: self.show_message(text, WARNING))
         self.run.failed.connect(self._solve_failed)
@@ -113,6 +114,7 @@ class PuzzlePanel(QWidget):
             max_passes=options.max_passes,
             threshold=options.threshold,
             tta_k=tta_k,
+            retry_tta=options.retry_tta,
             precheck=precheck,
             step_wrapper=self.step_wrapper,
         )
@@ -155,6 +157,13 @@ class PuzzlePanel(QWidget):
 
     def _show_result(self, result: SolveResult) -> None:
         raise NotImplementedError
+
+    @Slot(int, int)
+    def _retrying(self, k: int, passes: int) -> None:
+        """The answer did not verify; the solver is trying other views of the puzzle."""
+        self.result_label.setStyleSheet("")
+        self.result_label.setText(f"Not verified after {passes} passes: trying {k} other symmetric views "
+                                  "of the puzzle (rotations, relabellings)…")
 
     @Slot(str)
     def _solve_failed(self, message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from solver.result import SolveResult, SolveStatus
 
 INFO, SUCCESS, WARNING, ERROR = "info", "success", "warning", "error"
@@ -19,8 +21,17 @@ def describe_result(result: SolveResult) -> tuple[str, str]:
     """(sentence, level) for the line under the board."""
     passes = f"{result.passes} pass{'es' if result.passes != 1 else ''}"
     halt = f"halt probability {result.halt_probability:.0%}"
+    if result.status is SolveStatus.VERIFIED and result.retried:
+        return (
+            f"Verified solution after {passes}, found by solving {result.views} other symmetric views of "
+            "the puzzle when the first answer did not verify: the rule checker accepts it.",
+            SUCCESS,
+        )
     if result.status is SolveStatus.VERIFIED:
         return f"Verified solution after {passes} ({halt}): the rule checker accepts it.", SUCCESS
+    if result.retried:
+        text, level = describe_result(replace(result, retried=False))
+        return text + " Other symmetric views of the puzzle found no verified answer either.", level
     if result.status is SolveStatus.BROKEN_RULES:
         return (
             f"After {passes} the model calls its answer final, but it breaks the rules "

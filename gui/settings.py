@@ -24,6 +24,7 @@ class AppSettings:
     max_passes: int = 0  # 0 = the model's own cap from its sidecar
     halt_threshold: float = 0.0  # 0 = the model's own threshold from its sidecar
     tta_k: int = 1  # test-time augmentation views voted over (1 = off)
+    retry_tta: int = 4  # an unverified answer is tried again as this many other views (0 = off)
     force_cpu: bool = False
     animation_ms: int = 250  # delay between passes when the timeline plays
     theme: str = "system"  # "system" follows the desktop; "light"/"dark" force one
@@ -39,6 +40,7 @@ class AppSettings:
             max_passes=max(0, min(int(self.max_passes), 1000)),
             halt_threshold=max(0.0, min(float(self.halt_threshold), 1.0)),
             tta_k=max(1, min(int(self.tta_k), 8)),
+            retry_tta=max(0, min(int(self.retry_tta), 8)),
             animation_ms=max(10, min(int(self.animation_ms), 5000)),
             theme=self.theme if self.theme in THEMES else "system",
         )

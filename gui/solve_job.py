@@ -19,7 +19,7 @@ from solver.halting import Carry, HaltingLoop, Pass, Step
 from solver.kinds import PuzzleKind, kind_for
 from solver.maze import Maze
 from solver.result import SolveResult
-from solver.tta import TtaPlan
+from solver.tta import TtaPlan, merge_retry, needs_retry, retry_limit
 
 
 class ModelHandle(Protocol):
@@ -40,6 +40,7 @@ class SolveOptions:
     max_passes: int | None = None
     threshold: float | None = None
     tta_k: int = 1
+    retry_tta: int = 0  # an unverified answer is tried again as this many other views (0: never)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SolveRequest:
     step_wrapper: Callable[[Step], Step] | None = None  # tests slow the step down with this
     tta_k: int = 1  # > 1: K symmetric variants run together and vote; variant 0 is drawn
     seed: int | None = None  # for the TTA variants
+    retry_tta: int = 0  # > 0: an unverified answer is solved again as this many other variants
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,14 @@ class PassEvent:
     frame: PassFrame
     result: SolveResult | None = None
     carry: Carry | None = None
+
+
+@dataclass(frozen=True)
+class Retrying:
+    """The answer did not verify: `k` other symmetric views of the puzzle are being tried."""
+
+    k: int
+    passes: int
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,7 +140,7 @@ def frame_from_pass(p: Pass, kind: PuzzleKind, puzzle: Any, elapsed_s: float) ->
     )
 
 
-def run_solve(request: SolveRequest) -> Iterator[Notice | ModelReady | PassEvent | TtaVote]:
+def run_solve(request: SolveRequest) -> Iterator[Notice | ModelReady | PassEvent | Retrying | TtaVote]:
     """The whole solve as a generator; closing it stops the loop before its next pass."""
     started = time.perf_counter()
     if request.precheck is not None:
@@ -164,7 +174,23 @@ def run_solve(request: SolveRequest) -> Iterator[Notice | ModelReady | PassEvent
             yield PassEvent(frame, p.result() if done else None, p.carry if p.halted else None)
     finally:
         passes.close()  # type: ignore[attr-defined]
+    own = next((p for p in last if p.index == 0), None)
+    if own is None:
+        return  # closed before the puzzle halted
+    result = own.result() if plan is None else plan.vote(last)[0]
     if plan is not None:
-        result = plan.vote(last)[0]
-        own = next(p for p in last if p.index == 0)
         yield TtaVote(result, own.carry, request.tta_k)
+    resumed = request.carry is not None and request.more_passes > 0
+    k = retry_limit(kind.name, request.retry_tta)
+    if resumed or k < 1 or not needs_retry(result):
+        return
+    # The variants are not drawn: they live in other frames (rotated, relabelled); the vote's
+    # answer is mapped back and shown at the end if it verifies.
+    yield Retrying(k, result.passes)
+    retry = TtaPlan.build(kind, [request.puzzle], k, np.random.default_rng(request.seed), identity=False)
+    variants = loop.run(retry.variants)
+    try:
+        ends = [p for p in variants if p.halted]
+    finally:
+        variants.close()  # type: ignore[attr-defined]
+    yield TtaVote(merge_retry(result, retry.vote(ends)[0]), own.carry, k)

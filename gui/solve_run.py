@@ -9,7 +9,7 @@ import time
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gui.pass_frame import PassFrame
-from gui.solve_job import ModelReady, Notice, PassEvent, SolveRequest, TtaVote, run_solve
+from gui.solve_job import ModelReady, Notice, PassEvent, Retrying, SolveRequest, TtaVote, run_solve
 from gui.solve_worker import SolveWorker
 from gui.views.pass_timeline import PassTimeline
 from solver.halting import Carry
@@ -27,6 +27,7 @@ class SolveRun(QObject):
     modelReady = Signal(object)  # ModelReady
     notice = Signal(str)
     resultReady = Signal(object)  # SolveResult
+    retrying = Signal(int, int)  # other views being tried, passes the first answer took
     failed = Signal(str)
     runningChanged = Signal(bool)
     cancelled = Signal()
@@ -122,6 +123,8 @@ class SolveRun(QObject):
             if item.result is not None:
                 self.last_result = item.result
                 self.resultReady.emit(item.result)
+        elif isinstance(item, Retrying):
+            self.retrying.emit(item.k, item.passes)
         elif isinstance(item, TtaVote):
             self.last_result, self.last_carry = item.result, item.carry
             self.resultReady.emit(item.result)

@@ -275,7 +275,8 @@ class SudokuPanel(PuzzlePanel):
                 bad = np.zeros(voted.size, bool)
                 bad[list(result.bad_cells)] = True
                 self.board.show_answer(voted, None, None, bad)
-                self.result_label.setText(text + f" (voted over {self._solve_options().tta_k} views)")
+                if not result.retried:
+                    self.result_label.setText(text + f" (voted over {result.views} views)")
         self.statusChanged.emit()
 
     @Slot(str)

@@ -1,7 +1,10 @@
 """`trm-solve`: solve a file of puzzles in the terminal, batch-wise.
 
     trm-solve FILE [--kind sudoku|maze|arc] [--model PATH] [--max-passes N] [--threshold P]
-              [--tta K] [--cpu] [--out FILE] [--show]
+              [--tta K] [--retry-tta K] [--cpu] [--out FILE] [--show]
+
+A puzzle whose answer the rule checker does not verify is solved again as --retry-tta other
+symmetric variants (default 4; 0 turns it off), and a verified answer from them replaces it.
 
 Output (stdout or --out): Sudoku and maze, one line per puzzle in input order (the 81-digit answer,
 or the maze answer row-major in the ``# SGo`` alphabet), an empty line for an invalid puzzle; ARC,
@@ -26,7 +29,7 @@ from solver import arc, maze, sudoku
 from solver.halting import HaltingLoop, Pass
 from solver.result import SolveResult, SolveStatus
 from solver.session import ModelSession, SessionSettings
-from solver.tta import TtaPlan
+from solver.tta import RETRY_TTA, TtaPlan, needs_retry, retry_limit, retry_unverified
 
 BATCH = 256  # puzzles (or TTA variants) per pass batch: flat memory on files of any length
 KINDS = ("sudoku", "maze", "arc")
@@ -206,9 +209,24 @@ def show_pass(p: Pass, model: ModelSession, puzzle: Any, where: str, stream: Tex
 
 def solve_batch(
     model: ModelSession, loop: HaltingLoop, records: Sequence[Record], tta: int,
+    rng: np.random.Generator, show: TextIO | None, retry_tta: int = 0,
+) -> list[SolveResult]:
+    """Results for valid records, in order; unverified ones retried over `retry_tta` variants."""
+    results = first_try(model, loop, records, tta, rng, show)
+    if retry_tta > 0:
+        if show is not None:
+            for r, result in zip(records, results, strict=True):
+                if needs_retry(result):
+                    show.write(f"{r.where}: not verified after {result.passes} passes; "
+                               f"trying {retry_limit(model.kind.name, retry_tta)} other symmetric variants\n")
+        results = retry_unverified(loop, [r.puzzle for r in records], results, retry_tta, rng)
+    return results
+
+
+def first_try(
+    model: ModelSession, loop: HaltingLoop, records: Sequence[Record], tta: int,
     rng: np.random.Generator, show: TextIO | None,
 ) -> list[SolveResult]:
-    """Results for valid records, in order."""
     puzzles = [r.puzzle for r in records]
     if tta > 1:
         plan = TtaPlan.build(model.kind, puzzles, tta, rng)
@@ -241,6 +259,8 @@ class Summary:
     verified: int = 0
     unverified: int = 0
     passes: int = 0
+    retried: int = 0
+    verified_by_retry: int = 0
     seconds: float = 0.0
 
     def line(self, provider: str) -> str:
@@ -249,6 +269,8 @@ class Summary:
         mean = self.passes / valid if valid else 0.0
         rate = valid / self.seconds if self.seconds > 0 else 0.0
         extra = f", {self.unverified} unverifiable (ARC)" if self.unverified else ""
+        if self.retried:
+            extra += f", {self.retried} retried over other symmetric variants ({self.verified_by_retry} verified then)"
         return (
             f"{self.puzzles} puzzles ({self.invalid} invalid): verified solved {self.verified}/{valid} "
             f"({pct:.1f}%){extra}, mean passes {mean:.2f}, {rate:.1f} puzzles/s, provider {provider}"
@@ -275,6 +297,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     if kind == "maze" and args.tta > 8:
         raise InputError(f"--tta {args.tta}: a maze has only 8 symmetric variants")
+    retry = 0 if kind == "arc" else args.retry_tta  # an ARC answer has no rules to fail
     records = read_records(args.file, kind)
     loop = model.loop(args.threshold, args.max_passes)
     rng = np.random.default_rng(0)
@@ -295,7 +318,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(f"trm-solve: warning: {r.where}: {e}\n")
                 continue
             valid.append(r)
-        results = iter(solve_batch(model, loop, valid, args.tta, rng, err if args.show else None))
+        results = iter(solve_batch(model, loop, valid, args.tta, rng, err if args.show else None, retry))
         valid_ids = {id(r) for r in valid}
         for r in chunk:
             summary.puzzles += 1
@@ -305,6 +328,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             summary.verified += result.status is SolveStatus.VERIFIED
             summary.unverified += result.status is SolveStatus.UNVERIFIED
             summary.passes += result.passes
+            summary.retried += result.retried
+            summary.verified_by_retry += result.retried and result.solved
             if kind == "arc":
                 grid = None if result.answer is None else np.asarray(result.answer).tolist()
                 arc_answers.setdefault(r.group, []).append(grid)
@@ -331,6 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-passes", type=int, help="cap on passes per puzzle (default: the model's)")
     parser.add_argument("--threshold", type=float, help="halt probability that stops a puzzle (default: the model's)")
     parser.add_argument("--tta", type=int, default=1, metavar="K", help="solve K symmetric variants and vote")
+    parser.add_argument("--retry-tta", type=int, default=RETRY_TTA, metavar="K",
+                        help=f"solve an unverified puzzle again as K other symmetric variants (default {RETRY_TTA}; "
+                             "0: off; mazes use at most 7)")
     parser.add_argument("--cpu", action="store_true", help="never use CUDA")
     parser.add_argument("--out", type=Path, help="write answers here instead of stdout")
     parser.add_argument("--show", action="store_true", help="print the board after every pass (stderr)")
@@ -346,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--threshold must be in (0, 1]")
     if args.tta < 1:
         parser.error("--tta must be at least 1")
+    if args.retry_tta < 0:
+        parser.error("--retry-tta must be 0 (off) or more")
     if not args.file.is_file():
         parser.error(f"{args.file}: no such file")
     try:

@@ -39,10 +39,18 @@ class SolveResult:
     bad_cells: tuple[int, ...] = ()  # where the rules are broken (row-major cell indices)
     reason: str = ""  # why the puzzle is invalid, or what the checker found
     confidence: float = 0.0  # mean per-cell probability of the chosen tokens
+    work_passes: int = 0  # passes run for this puzzle over all its variants (0: just `passes`)
+    views: int = 1  # symmetric variants the chosen answer was voted over
+    retried: bool = False  # unverified at first, then run again as other variants
 
     @property
     def solved(self) -> bool:
         return self.status is SolveStatus.VERIFIED
+
+    @property
+    def work(self) -> int:
+        """Passes of compute this puzzle cost, every variant counted."""
+        return self.work_passes or self.passes
 
     @staticmethod
     def invalid(reason: str) -> SolveResult:

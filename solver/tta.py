@@ -5,12 +5,16 @@ band/row/stack/column shuffles, transpose); mazes the 8 dihedral maps; ARC a dih
 permutation of colours 1-9. Each variant's answer is mapped back with the inverse map, checked
 against the *original* puzzle, and the vote picks by rule validity first, then by the summed
 confidence of identical answers (the paper's ARC evaluation votes the same way).
+
+`retry_unverified` is the solver's default second chance: a puzzle whose answer the rule checker
+does not verify is run again as K *other* symmetric variants, and their verified answer, if any,
+replaces the first one. Puzzles the model solves outright cost nothing extra.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -18,7 +22,7 @@ import numpy as np
 from solver.grid_symmetry import NUM_DIHEDRAL, ArcAugmentation, MazeAugmentation
 from solver.halting import HaltingLoop, Pass
 from solver.kinds import PuzzleKind
-from solver.result import RuleCheck, SolveResult
+from solver.result import RuleCheck, SolveResult, SolveStatus
 from solver.sudoku import Sudoku
 from solver.sudoku_symmetry import SudokuSymmetry
 
@@ -42,21 +46,28 @@ class SudokuAugmentation:
         return self.symmetry.invert(np.asarray(answer))
 
 
-def augmentations(kind: str, k: int, rng: np.random.Generator) -> Sequence[Augmentation]:
-    """K maps for one puzzle, the identity first."""
+RETRY_TTA = 4  # the solver's default: unverified puzzles get this many other variants
+MAX_MAZE_RETRY = NUM_DIHEDRAL - 1  # a maze has 7 symmetric variants besides itself
+
+
+def augmentations(kind: str, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:
+    """K maps for one puzzle: the identity first, or (``identity=False``) K others."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"TTA needs K >= 1 variants, not {k!r}")
+    fresh = k - 1 if identity else k
     if kind == "sudoku":
-        return [SudokuAugmentation(SudokuSymmetry.identity())] + [
-            SudokuAugmentation(SudokuSymmetry.random(rng)) for _ in range(k - 1)
-        ]
+        sudoku: list[Augmentation] = [SudokuAugmentation(SudokuSymmetry.identity())] if identity else []
+        return sudoku + [SudokuAugmentation(SudokuSymmetry.random(rng)) for _ in range(fresh)]
     if kind == "maze":
-        if k > NUM_DIHEDRAL:
-            raise ValueError(f"a maze has only {NUM_DIHEDRAL} distinct symmetric variants, not {k}")
-        others = rng.permutation(np.arange(1, NUM_DIHEDRAL))[: k - 1]
-        return [MazeAugmentation(0)] + [MazeAugmentation(int(i)) for i in others]
+        if fresh > NUM_DIHEDRAL - 1:
+            raise ValueError(f"a maze has only {NUM_DIHEDRAL} distinct symmetric variants, not {k}"
+                             + ("" if identity else " besides itself"))
+        others = rng.permutation(np.arange(1, NUM_DIHEDRAL))[:fresh]
+        maze: list[Augmentation] = [MazeAugmentation(0)] if identity else []
+        return maze + [MazeAugmentation(int(i)) for i in others]
     if kind == "arc":
-        return [ArcAugmentation()] + [ArcAugmentation.random(rng) for _ in range(k - 1)]
+        arc: list[Augmentation] = [ArcAugmentation()] if identity else []
+        return arc + [ArcAugmentation.random(rng) for _ in range(fresh)]
     raise ValueError(f"no augmentations for puzzle kind {kind!r}")
 
 
@@ -100,8 +111,10 @@ class TtaPlan:
     variants: tuple[Any, ...]
 
     @staticmethod
-    def build(kind: PuzzleKind, puzzles: Sequence[Any], k: int, rng: np.random.Generator) -> TtaPlan:
-        maps = tuple(tuple(augmentations(kind.name, k, rng)) for _ in puzzles)
+    def build(
+        kind: PuzzleKind, puzzles: Sequence[Any], k: int, rng: np.random.Generator, identity: bool = True
+    ) -> TtaPlan:
+        maps = tuple(tuple(augmentations(kind.name, k, rng, identity)) for _ in puzzles)
         variants = tuple(m.apply(p) for p, ms in zip(puzzles, maps, strict=True) for m in ms)
         return TtaPlan(kind, tuple(puzzles), k, maps, variants)
 
@@ -126,10 +139,11 @@ class TtaPlan:
             if len(cands) != self.k:
                 raise ValueError(f"puzzle {i}: {len(cands)} of {self.k} variants finished")
             best = vote(cands)
-            results.append(SolveResult.from_check(
+            result = SolveResult.from_check(
                 best.check, best.answer, best.last.number, best.last.halt_probability,
                 best.last.halted_by_model, best.confidence,
-            ))
+            )
+            results.append(replace(result, work_passes=sum(c.last.number for c in cands), views=self.k))
         return results
 
 
@@ -144,3 +158,47 @@ def solve_tta(
     plan = TtaPlan.build(loop.kind, puzzles, k, rng)
     last = [p for p in loop.run(plan.variants) if p.halted]
     return plan.vote(last)
+
+
+def needs_retry(result: SolveResult) -> bool:
+    """An answer the rule checker could have verified but did not (ARC answers never verify)."""
+    return result.status in (SolveStatus.BROKEN_RULES, SolveStatus.NO_ANSWER)
+
+
+def retry_limit(kind: str, k: int) -> int:
+    """`k` capped at the number of variants a puzzle of `kind` has besides itself."""
+    return min(k, MAX_MAZE_RETRY) if kind == "maze" else k
+
+
+def merge_retry(first: SolveResult, retried: SolveResult) -> SolveResult:
+    """The retry's answer if the rule checker verified it, else the first answer; work adds up."""
+    work = first.work + retried.work
+    if retried.solved:
+        return replace(retried, passes=first.passes + retried.passes, work_passes=work,
+                       views=retried.views, retried=True)
+    return replace(first, work_passes=work, retried=True)
+
+
+def retry_unverified(
+    loop: HaltingLoop, puzzles: Sequence[Any], results: Sequence[SolveResult], k: int,
+    rng: np.random.Generator,
+) -> list[SolveResult]:
+    """`results` with every unverified answer given a second chance over K other variants.
+
+    The retry's variants all differ from the puzzle as first run (the identity is left out), so
+    the model sees K new views; the first answer stays when none of them verifies, because that
+    is the answer the person watched being formed. ``passes`` of a replaced result counts both
+    runs; ``work_passes`` counts every pass of every variant.
+    """
+    if len(puzzles) != len(results):
+        raise ValueError(f"{len(puzzles)} puzzles but {len(results)} results")
+    k = retry_limit(loop.kind.name, k)
+    todo = [i for i, r in enumerate(results) if needs_retry(r)]
+    if k < 1 or not todo:
+        return list(results)
+    plan = TtaPlan.build(loop.kind, [puzzles[i] for i in todo], k, rng, identity=False)
+    retried = plan.vote([p for p in loop.run(plan.variants) if p.halted])
+    merged = list(results)
+    for i, again in zip(todo, retried, strict=True):
+        merged[i] = merge_retry(results[i], again)
+    return merged

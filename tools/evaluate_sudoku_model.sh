@@ -13,15 +13,17 @@ SEED=20261124
 MENNESKE=../shared/data/sudoku/menneske_no_graded.csv
 PREFIX=sudoku
 . tools/evaluate_common.sh
-run generated-solver --solver --count "$COUNT" --seed "$SEED"
+run generated-solver --solver --count "$COUNT" --seed "$SEED"    # the app's defaults: retry included
+run generated-solver-no-retry --solver --retry-tta 0 --count "$COUNT" --seed "$SEED"
 run menneske-solver --solver --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100
 run generated-halt-head --solver --trust-halt --count "$SMALL" --seed "$SEED"
 run menneske-fixed-passes --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100 --max-passes 32
 if [ "$SMALL" != "$COUNT" ]; then  # TTA's baseline on the very same puzzles
-    run generated-solver-small --solver --count "$SMALL" --seed "$SEED"
+    run generated-solver-small --solver --retry-tta 0 --count "$SMALL" --seed "$SEED"
 fi
-run generated-solver-tta4 --solver --tta 4 --count "$SMALL" --seed "$SEED"
+run generated-solver-tta4 --solver --tta 4 --retry-tta 0 --count "$SMALL" --seed "$SEED"
 "$PY" tools/record_accuracy.py "$MODEL" --replace "$OUT/sudoku-generated-solver.json" \
+    "$OUT/sudoku-generated-solver-no-retry.json" \
     "$OUT/sudoku-generated-solver-tta4.json" "$OUT/sudoku-menneske-solver.json"

@@ -28,6 +28,8 @@ def entries(report: dict) -> dict[str, float]:
     if report.get("solver"):
         how = "app solver" + (f", TTA {report['tta']}" if report.get("tta", 1) > 1 else "")
         how += ", halt head decides" if report.get("trust_halt") else ""
+        retry = report.get("retry_tta", 0)  # reports older than the retry have none
+        how += f", unverified retried over {retry} views" if retry else ", no retry"
     else:
         how = f"halt head decides, cap {report.get('max_passes')}"
     out = {}

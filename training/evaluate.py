@@ -57,6 +57,8 @@ class GroupReport:
     halted_precision: float  # of those, fraction verified ("halted" means "right")
     verified_after: dict[int, float] = field(default_factory=dict)  # fixed pass counts
     verified_any: float = 0.0  # verified at some pass (an upper bound for smarter stopping)
+    mean_work: float = 0.0  # passes of compute per puzzle, every TTA variant counted
+    retried: float = 0.0  # fraction given the solver's second chance (unverified at first)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -115,6 +117,7 @@ def group_reports(
     groups: np.ndarray, ok: np.ndarray, cells: np.ndarray, passes: np.ndarray, halted: np.ndarray,
     verified_after: Callable[[np.ndarray], dict[int, float]] = lambda sel: {},
     verified_any: Callable[[np.ndarray], float] | None = None,
+    work: np.ndarray | None = None, retried: np.ndarray | None = None,
 ) -> list[GroupReport]:
     """One report for "all" and one per group from per-puzzle (N,) outcomes at the stopping pass."""
     reports = []
@@ -133,6 +136,8 @@ def group_reports(
             halted_precision=float(ok[h].mean()) if h.any() else float("nan"),
             verified_after=verified_after(sel),
             verified_any=verified_any(sel) if verified_any else float(ok[sel].mean()),
+            mean_work=float((passes if work is None else work)[sel].mean()),
+            retried=float(retried[sel].mean()) if retried is not None else 0.0,
         ))
     return reports
 
@@ -146,8 +151,11 @@ def _group_order(name: str) -> tuple[int, str]:
 
 def format_table(reports: list[GroupReport]) -> str:
     ks = sorted({k for r in reports for k in r.verified_after})
+    # "work" counts every pass of every TTA variant: shown when it differs from "passes".
+    costs = any(r.retried or abs(r.mean_work - r.mean_passes) > 1e-9 for r in reports)
     head = (f"{'group':>10} {'n':>6} {'verified':>9} {'cells':>7} {'passes':>7} {'halted':>7} "
-            f"{'halt-prec':>9} " + " ".join(f"{'@' + str(k):>6}" for k in ks) + f" {'any':>6}")
+            f"{'halt-prec':>9} " + " ".join(f"{'@' + str(k):>6}" for k in ks) + f" {'any':>6}"
+            + (f" {'work':>7} {'retried':>8}" if costs else ""))
     lines = [head]
     for r in reports:
         lines.append(
@@ -155,17 +163,20 @@ def format_table(reports: list[GroupReport]) -> str:
             f"{r.mean_passes:>7.2f} {100 * r.halted:>6.1f}% {100 * r.halted_precision:>8.1f}% "
             + " ".join(f"{100 * r.verified_after.get(k, float('nan')):>5.1f}%" for k in ks)
             + f" {100 * r.verified_any:>5.1f}%"
+            + (f" {r.mean_work:>7.2f} {100 * r.retried:>7.1f}%" if costs else "")
         )
     return "\n".join(lines)
 
 
 def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passes: int | None,
-                    tta: int, batch: int = 256, seed: int = 0, trust_halt: bool = False) -> list[GroupReport]:
-    """Every puzzle through the app's `HaltingLoop` (and its TTA vote when `tta` > 1)."""
+                    tta: int, batch: int = 256, seed: int = 0, trust_halt: bool = False,
+                    retry_tta: int = 0) -> list[GroupReport]:
+    """Every puzzle through the app's `HaltingLoop` (and its TTA vote when `tta` > 1), then the
+    solver's retry of unverified answers over `retry_tta` other variants (0: none)."""
     from solver.halting import Pass
     from solver.maze import Maze
     from solver.sudoku import Sudoku
-    from solver.tta import TtaPlan
+    from solver.tta import TtaPlan, retry_unverified
 
     loop = session.loop(threshold, max_passes, trust_halt)
     rng = np.random.default_rng(seed)
@@ -181,10 +192,11 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
         chunk = puzzles[start : start + per_batch]
         if tta > 1:
             plan = TtaPlan.build(session.kind, chunk, tta, rng)
-            results += plan.vote([p for p in loop.run(plan.variants) if p.halted])
+            first = plan.vote([p for p in loop.run(plan.variants) if p.halted])
         else:
             final: dict[int, Pass] = {p.index: p for p in loop.run(chunk) if p.halted}
-            results += [final[i].result() for i in range(len(chunk))]
+            first = [final[i].result() for i in range(len(chunk))]
+        results += retry_unverified(loop, chunk, first, retry_tta, rng) if retry_tta > 0 else first
         _LOGGER.info("solved %d / %d", min(start + per_batch, len(puzzles)), len(puzzles))
     ok = np.array([r.solved for r in results])
     halted = np.array([r.halt_probability >= loop.threshold for r in results])
@@ -193,7 +205,9 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
         cells = np.array([(np.asarray(r.answer).reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
     else:
         cells = np.array([(r.answer.grid.reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
-    return group_reports(data.groups, ok, cells, passes, halted)
+    work = np.array([r.work for r in results])
+    retried = np.array([r.retried for r in results])
+    return group_reports(data.groups, ok, cells, passes, halted, work=work, retried=retried)
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(the paper's protocol; the app lets the rule checker overrule it)")
     parser.add_argument("--tta", type=int, default=1, metavar="K",
                         help="with --solver: K symmetric variants per puzzle and the app's vote")
+    parser.add_argument("--retry-tta", type=int, metavar="K",
+                        help="with --solver: solve unverified puzzles again as K other symmetric variants, as the "
+                             "app does (default: the app's 4; 0 with --trust-halt, the paper's protocol)")
     parser.add_argument("--workers", type=int, default=1, help="processes generating puzzles")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
@@ -361,6 +378,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tta needs --solver")
     if args.tta < 1:
         parser.error("--tta must be at least 1")
+    if args.retry_tta is not None and not args.solver:
+        parser.error("--retry-tta needs --solver")
+    if args.retry_tta is not None and args.retry_tta < 0:
+        parser.error("--retry-tta must be 0 (off) or more")
+    if args.retry_tta is None:
+        from solver.tta import RETRY_TTA
+
+        args.retry_tta = 0 if args.trust_halt or not args.solver else RETRY_TTA
     try:
         if args.solver:
             from solver.session import ModelSession, SessionSettings
@@ -373,17 +398,19 @@ def main(argv: list[str] | None = None) -> int:
                                   args.seed, args.maze_size, args.maze_min_path, args.workers))
             started = time.time()
             reports = evaluate_solver(data, session, args.threshold, args.max_passes, args.tta, args.batch,
-                                      trust_halt=args.trust_halt)
+                                      trust_halt=args.trust_halt, retry_tta=args.retry_tta)
             seconds = time.time() - started
             args.max_passes = args.max_passes or session.card.max_passes
             args.threshold = args.threshold or session.card.halt_threshold
             print(f"# solver {args.onnx} ({session.provider_line}) on {data.source}: {len(data.puzzles)} "
                   f"puzzles, cap {args.max_passes} passes, threshold {args.threshold}, TTA {args.tta}, "
+                  f"retry of unverified over {args.retry_tta} other variants, "
                   f"{'halt head decides' if args.trust_halt else 'rule checker overrules the halt head'}, {seconds:.0f} s")
             print(format_table(reports))
             if args.json:
                 args.json.write_text(json.dumps({"model": str(args.onnx), "data": data.source, "solver": True,
-                                                 "tta": args.tta, "max_passes": args.max_passes,
+                                                 "tta": args.tta, "retry_tta": args.retry_tta,
+                                                 "max_passes": args.max_passes,
                                                  "trust_halt": args.trust_halt,
                                                  "threshold": args.threshold,
                                                  "seed": None if args.puzzles else args.seed,

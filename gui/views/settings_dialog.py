@@ -63,6 +63,12 @@ class SettingsDialog(QDialog):
         self.tta.setRange(1, 8)
         self.tta.setValue(settings.tta_k)
         self.tta.setToolTip("Views of the puzzle (rotations, relabellings) voted over; 1 = off")
+        self.retry = QSpinBox()
+        self.retry.setRange(0, 8)
+        self.retry.setSpecialValueText("off")
+        self.retry.setValue(settings.retry_tta)
+        self.retry.setToolTip("When the rule checker rejects the answer, solve the puzzle again as this many "
+                              "other views and keep a verified answer; mazes use at most 7")
         self.force_cpu = QCheckBox("Run on the CPU even when a GPU is available")
         self.force_cpu.setChecked(settings.force_cpu)
         self.animation = QSpinBox()
@@ -79,6 +85,7 @@ class SettingsDialog(QDialog):
         form.addRow("Max passes", self.max_passes)
         form.addRow("Halting threshold", self.threshold)
         form.addRow("Test-time augmentation K", self.tta)
+        form.addRow("Retry unverified answers with K views", self.retry)
         form.addRow("", self.force_cpu)
         form.addRow("Animation step", self.animation)
         form.addRow("Appearance", self.theme)
@@ -98,6 +105,7 @@ class SettingsDialog(QDialog):
             max_passes=self.max_passes.value(),
             halt_threshold=self.threshold.value(),
             tta_k=self.tta.value(),
+            retry_tta=self.retry.value(),
             force_cpu=self.force_cpu.isChecked(),
             animation_ms=self.animation.value(),
             theme=self.theme.currentText(),

@@ -110,7 +110,8 @@ def test_arc_bad_task_message(qtbot, tmp_path):
 
 def test_settings_persist_across_windows(qtbot, isolated_settings):
     """Settings written by one window are read by the next, from the test's own folder."""
-    settings = AppSettings(max_passes=12, halt_threshold=0.7, tta_k=3, force_cpu=True, animation_ms=90, theme="dark")
+    settings = AppSettings(max_passes=12, halt_threshold=0.7, tta_k=3, retry_tta=0, force_cpu=True, animation_ms=90,
+                           theme="dark")
     save_settings(settings)
     assert any(isolated_settings.rglob("*.ini"))
     loaded = load_settings()
@@ -140,3 +141,14 @@ def test_self_test_and_version_subprocess():
     assert ("self-test: ok" in done.stdout and "CPU" in done.stdout) or "CUDA" in done.stdout
     version = subprocess.run([sys.executable, "-m", "gui", "--version"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert version.stdout.startswith("trm-puzzles ")
+
+
+def test_settings_dialog_round_trips_the_retry_views(qtbot):
+    from gui.views.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(AppSettings(retry_tta=3))
+    qtbot.addWidget(dialog)
+    assert dialog.value().retry_tta == 3
+    dialog.retry.setValue(0)
+    assert dialog.value().retry_tta == 0 and dialog.retry.text() == "off"
+    assert AppSettings(retry_tta=99).validated().retry_tta == 8

@@ -179,3 +179,31 @@ def test_tta_votes_over_views(qtbot):
     assert panel.run.last_result is not None
     assert len(panel.run.frames) >= 1
     assert np.asarray(panel.run.last_result.answer).shape == (81,)
+
+
+def test_an_unverified_answer_is_retried_over_other_views(qtbot):
+    """The untrained model verifies nothing: the panel says it is trying other views, then that they failed too."""
+    window = make_window(qtbot, sudoku_model=TINY, max_passes=2, halt_threshold=1.0, retry_tta=2)
+    panel = window.sudoku
+    retries = []
+    panel.run.retrying.connect(lambda k, passes: retries.append((k, passes)))
+    panel.paste_text(PUZZLE)
+    panel.solve()
+    _wait_done(qtbot, panel)
+    assert retries == [(2, 2)]
+    result = panel.run.last_result
+    assert result is not None and result.retried and not result.solved
+    assert result.work == 2 + 2 * 2
+    assert "Other symmetric views of the puzzle found no verified answer either" in panel.result_label.text()
+    assert [f.number for f in panel.run.frames] == [1, 2]  # the other views are not drawn
+
+
+def test_retry_off_runs_no_other_views(qtbot):
+    window = make_window(qtbot, sudoku_model=TINY, max_passes=2, halt_threshold=1.0, retry_tta=0)
+    panel = window.sudoku
+    retries = []
+    panel.run.retrying.connect(lambda k, passes: retries.append(k))
+    panel.paste_text(PUZZLE)
+    panel.solve()
+    _wait_done(qtbot, panel)
+    assert retries == [] and not panel.run.last_result.retried

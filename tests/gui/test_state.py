@@ -79,3 +79,16 @@ def test_puzzle_list_steps_within_bounds():
     assert not items.step(-1)
     assert items.step(1) and items.current == "b" and items.label() == "2 / 2"
     assert not items.step(1)
+
+
+def test_result_text_says_when_other_views_found_or_missed_the_answer():
+    from gui.result_text import SUCCESS, WARNING, describe_result
+    from solver.result import SolveResult, SolveStatus
+
+    found = SolveResult(SolveStatus.VERIFIED, passes=34, views=4, retried=True)
+    text, level = describe_result(found)
+    assert level == SUCCESS and "found by solving 4 other symmetric views" in text and "34 passes" in text
+    missed = SolveResult(SolveStatus.NO_ANSWER, passes=32, reason="3 empty cells", retried=True)
+    text, level = describe_result(missed)
+    assert level == WARNING and text.startswith("No answer within the cap of 32 passes")
+    assert text.endswith("Other symmetric views of the puzzle found no verified answer either.")

@@ -86,6 +86,19 @@ def test_out_file_tta_and_max_passes(tmp_path, capsys):
     assert "mean passes 2.00" in err
 
 
+def test_unverified_puzzles_are_retried_unless_turned_off(tmp_path, capsys):
+    """The untrained model verifies nothing, so by default every puzzle gets other views; 0 turns that off."""
+    (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(2), "sdm"))
+    code, out, err = _run(capsys, str(tmp_path / "p.sdm"), "--model", SUDOKU_MODEL, "--max-passes", "2", "--show")
+    assert code == 0 and len(out) == 2
+    assert "2 retried over other symmetric variants (0 verified then)" in err
+    assert "line 1: not verified after 2 passes; trying 4 other symmetric variants" in err
+    assert "mean passes 2.00" in err  # the first answer stays: its passes are the ones reported
+    code, out, err = _run(capsys, str(tmp_path / "p.sdm"), "--model", SUDOKU_MODEL, "--max-passes", "2",
+                          "--retry-tta", "0")
+    assert code == 0 and len(out) == 2 and "retried" not in err
+
+
 def test_show_prints_boards_with_halt_probability(tmp_path, capsys):
     (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(1), "sdm"))
     code, out, err = _run(capsys, str(tmp_path / "p.sdm"), "--model", SUDOKU_MODEL, "--show", "--max-passes", "3")
@@ -169,6 +182,7 @@ def test_arc_records_read_a_task():
     ("argv", "message"),
     [
         (["--tta", "0"], "--tta must be at least 1"),
+        (["--retry-tta", "-1"], "--retry-tta must be 0 (off) or more"),
         (["--threshold", "2"], "--threshold must be in"),
         (["--max-passes", "0"], "--max-passes must be at least 1"),
         (["--kind", "chess"], "invalid choice"),

@@ -11,7 +11,16 @@ from solver.maze import MAZE_CODEC_30, Maze, parse_maze, solve_maze
 from solver.result import RuleCheck, SolveStatus
 from solver.sudoku import Sudoku, is_solution
 from solver.sudoku_generator import random_full_grid
-from solver.tta import Candidate, TtaPlan, augmentations, solve_tta, vote
+from solver.tta import (
+    Candidate,
+    TtaPlan,
+    augmentations,
+    needs_retry,
+    retry_limit,
+    retry_unverified,
+    solve_tta,
+    vote,
+)
 
 MAZE = """\
 #######
@@ -119,3 +128,65 @@ def test_identity_is_variant_zero():
     m = augmentations("maze", 3, np.random.default_rng(0))[0]
     maze = Maze(np.zeros((2, 2), np.uint8))
     assert m.apply(maze) == maze
+
+
+def test_retry_replaces_an_unverified_answer_with_a_verified_view():
+    """A model blind to the maze as given, but solving every rotated view: the retry finds the path."""
+    question = parse_maze(MAZE)
+    kind = MazeKind(MAZE_CODEC_30)
+    original = kind.encode(question)
+    rows_seen = []
+
+    def step(tokens, y, z):
+        answers = []
+        for row in tokens:
+            rows_seen.append(np.array_equal(row, original))
+            full = MAZE_CODEC_30.decode_answer(row)
+            answers.append(row if np.array_equal(row, original) else MAZE_CODEC_30.encode_answer(solve_maze(full)))
+        out = echo_step(6)(np.stack(answers), y, z)
+        return StepOutput(out.y, out.z, out.logits, np.full(len(tokens), -3.0, np.float32))  # never halts
+
+    loop = HaltingLoop(step, kind, carry(904), max_passes=3)
+    rng = np.random.default_rng(0)
+    [first] = [p.result() for p in loop.run([question]) if p.halted]
+    assert first.status is SolveStatus.NO_ANSWER and first.passes == 3
+    rows_seen.clear()
+    [result] = retry_unverified(loop, [question], [first], 4, rng)
+    assert not any(rows_seen)  # the retry never runs the view that already failed
+    assert result.status is SolveStatus.VERIFIED and result.retried and result.views == 4
+    assert result.answer == solve_maze(question)
+    assert result.passes == 3 + 1  # the first run, then the chosen view (verified at its first pass)
+    assert result.work == 3 + 4 * 1  # every pass of every variant
+
+
+def test_retry_leaves_verified_answers_alone_and_keeps_the_first_when_nothing_verifies():
+    rng = np.random.default_rng(3)
+    solved = Sudoku(np.asarray(random_full_grid(rng), np.int8).reshape(81))
+    empty = Sudoku(np.zeros(81, np.int8))  # the echo step answers it with an empty grid
+    calls = []
+
+    def step(tokens, y, z):
+        calls.append(len(tokens))
+        return echo_step(11)(tokens, y, z)
+
+    loop = HaltingLoop(step, SudokuKind(), carry(85))
+    first = solve_tta(loop, [solved, empty], 1, rng)
+    assert [r.status for r in first] == [SolveStatus.VERIFIED, SolveStatus.BROKEN_RULES]
+    calls.clear()
+    results = retry_unverified(loop, [solved, empty], first, 3, rng)
+    assert set(calls) == {3}  # the three other views of the unverified puzzle only
+    assert results[0] is first[0]
+    assert results[1].status is SolveStatus.BROKEN_RULES and results[1].retried
+    assert np.array_equal(results[1].answer, first[1].answer)  # the answer the person watched
+    assert results[1].work == first[1].passes + 3 * loop.max_passes  # the checker overrules each halt
+
+
+def test_retry_caps_maze_views_and_skips_arc():
+    assert retry_limit("maze", 8) == 7 and retry_limit("sudoku", 8) == 8
+    assert len(augmentations("maze", 7, np.random.default_rng(0), identity=False)) == 7
+    with pytest.raises(ValueError, match="besides itself"):
+        augmentations("maze", 8, np.random.default_rng(0), identity=False)
+    arc = RuleCheck(True, True, "", verifiable=False)
+    from solver.result import SolveResult
+
+    assert not needs_retry(SolveResult.from_check(arc, np.zeros((2, 2)), 1, 0.9, True))

@@ -130,3 +130,18 @@ def test_solver_flags_need_onnx(capsys):
     with pytest.raises(SystemExit):
         ev.main(["--checkpoint", "x.pt", "--solver"])
     assert "--onnx" in capsys.readouterr().err
+
+
+def test_solver_mode_retries_exactly_the_unverified_puzzles():
+    # The oracle fails exactly the puzzles whose r1c1 is blank; the retry's other views move other
+    # cells to r1c1, so it verifies some of them, and its cost shows in "work", not "passes" alone.
+    data = ev.generated_set("sudoku", ["singles"], 8, seed=5)
+    blank = data.puzzles[:, 0] == 0
+    assert blank.any()
+    plain = ev.evaluate_solver(data, _OracleSession(), None, 3, tta=1)[0]
+    retried = ev.evaluate_solver(data, _OracleSession(), None, 3, tta=1, retry_tta=6, seed=2)[0]
+    assert plain.retried == 0 and plain.mean_work == pytest.approx(plain.mean_passes)
+    assert retried.retried == pytest.approx(blank.mean())
+    assert retried.verified > plain.verified
+    assert retried.mean_work > retried.mean_passes
+    assert "retried" in ev.format_table([retried]) and "retried" not in ev.format_table([plain])
