@@ -17,6 +17,8 @@ run generated-solver --solver --count "$COUNT" --seed "$SEED"    # the app's def
 run generated-solver-no-retry --solver --retry-tta 0 --count "$COUNT" --seed "$SEED"
 run menneske-solver --solver --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100
+run menneske-solver-no-retry --solver --retry-tta 0 --puzzles "$MENNESKE" \
+    --solutions "${MENNESKE%.csv}.solutions.txt" --group-by level --limit-per-group 100
 run generated-halt-head --solver --trust-halt --count "$SMALL" --seed "$SEED"
 run menneske-fixed-passes --puzzles "$MENNESKE" --solutions "${MENNESKE%.csv}.solutions.txt" \
     --group-by level --limit-per-group 100 --max-passes 32
