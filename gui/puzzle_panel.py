@@ -158,12 +158,13 @@ class PuzzlePanel(QWidget):
     def _show_result(self, result: SolveResult) -> None:
         raise NotImplementedError
 
-    @Slot(int, int)
-    def _retrying(self, k: int, passes: int) -> None:
+    @Slot(int, int, int)
+    def _retrying(self, k: int, passes: int, view_pass: int) -> None:
         """The answer did not verify; the solver is trying other views of the puzzle."""
         self.result_label.setStyleSheet("")
+        progress = f" (pass {view_pass})" if view_pass else ""
         self.result_label.setText(f"Not verified after {passes} passes: trying {k} other symmetric views "
-                                  "of the puzzle (rotations, relabellings)…")
+                                  f"of the puzzle (rotations, relabellings){progress}…")
 
     @Slot(str)
     def _solve_failed(self, message: str) -> None:

@@ -90,10 +90,15 @@ class PassEvent:
 
 @dataclass(frozen=True)
 class Retrying:
-    """The answer did not verify: `k` other symmetric views of the puzzle are being tried."""
+    """The answer did not verify: `k` other symmetric views of the puzzle are being tried.
+
+    Sent once as the retry starts (`view_pass` 0), then after each of its passes, so the window
+    can say how far it is and a cancel takes effect between passes.
+    """
 
     k: int
-    passes: int
+    passes: int  # what the first answer took
+    view_pass: int = 0  # the retry's passes so far
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,8 +194,15 @@ def run_solve(request: SolveRequest) -> Iterator[Notice | ModelReady | PassEvent
     yield Retrying(k, result.passes)
     retry = TtaPlan.build(kind, [request.puzzle], k, np.random.default_rng(request.seed), identity=False)
     variants = loop.run(retry.variants)
+    ends: list[Pass] = []
+    seen = 0
     try:
-        ends = [p for p in variants if p.halted]
+        for p in variants:
+            if p.halted:
+                ends.append(p)
+            if p.number > seen:  # the first variant's pass of a new step: report, let a cancel in
+                seen = p.number
+                yield Retrying(k, result.passes, seen)
     finally:
         variants.close()  # type: ignore[attr-defined]
     yield TtaVote(merge_retry(result, retry.vote(ends)[0]), own.carry, k)

@@ -27,7 +27,7 @@ class SolveRun(QObject):
     modelReady = Signal(object)  # ModelReady
     notice = Signal(str)
     resultReady = Signal(object)  # SolveResult
-    retrying = Signal(int, int)  # other views being tried, passes the first answer took
+    retrying = Signal(int, int, int)  # views being tried, passes the first answer took, the retry's passes
     failed = Signal(str)
     runningChanged = Signal(bool)
     cancelled = Signal()
@@ -124,7 +124,7 @@ class SolveRun(QObject):
                 self.last_result = item.result
                 self.resultReady.emit(item.result)
         elif isinstance(item, Retrying):
-            self.retrying.emit(item.k, item.passes)
+            self.retrying.emit(item.k, item.passes, item.view_pass)
         elif isinstance(item, TtaVote):
             self.last_result, self.last_carry = item.result, item.carry
             self.resultReady.emit(item.result)

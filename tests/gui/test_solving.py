@@ -186,11 +186,11 @@ def test_an_unverified_answer_is_retried_over_other_views(qtbot):
     window = make_window(qtbot, sudoku_model=TINY, max_passes=2, halt_threshold=1.0, retry_tta=2)
     panel = window.sudoku
     retries = []
-    panel.run.retrying.connect(lambda k, passes: retries.append((k, passes)))
+    panel.run.retrying.connect(lambda k, passes, view_pass: retries.append((k, passes, view_pass)))
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
-    assert retries == [(2, 2)]
+    assert retries == [(2, 2, 0), (2, 2, 1), (2, 2, 2)]  # started, then each of the views' 2 passes
     result = panel.run.last_result
     assert result is not None and result.retried and not result.solved
     assert result.work == 2 + 2 * 2
@@ -202,8 +202,37 @@ def test_retry_off_runs_no_other_views(qtbot):
     window = make_window(qtbot, sudoku_model=TINY, max_passes=2, halt_threshold=1.0, retry_tta=0)
     panel = window.sudoku
     retries = []
-    panel.run.retrying.connect(lambda k, passes: retries.append(k))
+    panel.run.retrying.connect(lambda k, passes, view_pass: retries.append(k))
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
     assert retries == [] and not panel.run.last_result.retried
+
+
+def test_cancel_during_the_retry_stops_it(qtbot):
+    """A slow model: cancel while the other views think, and the model is not called again."""
+    window = make_window(qtbot, sudoku_model=TINY, max_passes=8, halt_threshold=1.0, retry_tta=4)
+    panel = window.sudoku
+    calls = []
+
+    def slow(step):
+        def run(tokens, y, z):
+            calls.append(len(tokens))
+            time.sleep(0.05)
+            return step(tokens, y, z)
+
+        return run
+
+    panel.step_wrapper = slow
+    retries = []
+    panel.run.retrying.connect(lambda k, passes, view_pass: retries.append(view_pass))
+    panel.paste_text(PUZZLE)
+    panel.solve()
+    qtbot.waitUntil(lambda: 1 in retries, timeout=10000)
+    panel.cancel()
+    assert not panel.run.running
+    made = len(calls)
+    qtbot.wait(400)
+    assert len(calls) <= made + 1  # at most the pass already inside onnxruntime
+    assert calls.count(4) < 8  # the four views never reached their cap of 8 passes
+    panel.run.shutdown()
