@@ -45,6 +45,7 @@ class SessionSettings:
     threads: int = 0  # intra-op threads; 0: one per physical core
     leave_core_for_ui: bool = False  # one core fewer, so a window stays responsive
     graph_optimization: str = "all"  # "basic", "extended" or "all"
+    spin_within_pass: bool = True  # worker threads spin between the ops of a pass, never after it
 
 
 def physical_cores() -> int:
@@ -67,14 +68,19 @@ def physical_cores() -> int:
 
 
 def session_options(settings: SessionSettings) -> ort.SessionOptions:
-    """Threads, no idle spinning between passes, quiet logs."""
+    """Threads, spinning only inside a pass (none between passes), quiet logs."""
     options = ort.SessionOptions()
     threads = settings.threads or physical_cores()
     if settings.leave_core_for_ui:
         threads = max(1, threads - 1)
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # A pass is ~450 small ops; waking a sleeping worker for each costs more than the op itself
+    # at batch 1 (benchmarks/inference.py: ort-fp32 against ort-fp32-nospin). force_spinning_stop
+    # ends the spinning the moment a pass returns, so an idle window burns no CPU.
+    spin = "1" if settings.spin_within_pass else "0"
+    options.add_session_config_entry("session.intra_op.allow_spinning", spin)
+    options.add_session_config_entry("session.force_spinning_stop", "1")
     options.log_severity_level = 3
     levels = {
         "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,

@@ -202,7 +202,11 @@ def test_real_fallback_on_this_machine_is_one_quiet_line(capfd):
 def test_session_options():
     options = session_mod.session_options(SessionSettings(threads=3, leave_core_for_ui=True))
     assert options.intra_op_num_threads == 2
-    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    # Spinning inside a pass only: it stops the moment a pass returns.
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "1"
+    assert options.get_session_config_entry("session.force_spinning_stop") == "1"
+    quiet = session_mod.session_options(SessionSettings(spin_within_pass=False))
+    assert quiet.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert physical_cores() >= 1
 
 
