@@ -291,20 +291,23 @@ def _parse_block(text: str) -> tuple[int, Sudoku | ValueError]:
 def _iter_csv(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
     reader = csv.reader(io.StringIO(text))
     columns: dict[str, int] | None = None
-    for line_no, row in enumerate(reader, start=1):
-        if not row or all(not c.strip() for c in row):
-            continue
-        if columns is None:
-            names = [c.strip().lower() for c in row]
-            if QUESTION_COLUMNS & set(names):
-                columns = {name: i for i, name in enumerate(names)}
-                for alias in QUESTION_COLUMNS & set(names):
-                    columns.setdefault("question", columns[alias])
-                for alias in ANSWER_COLUMNS & set(names):
-                    columns.setdefault("answer", columns[alias])
+    try:
+        for line_no, row in enumerate(reader, start=1):
+            if not row or all(not c.strip() for c in row):
                 continue
-            columns = {name: i for i, name in enumerate(CSV_HEADER)}
-        yield line_no, _csv_record(row, columns, line_no)
+            if columns is None:
+                names = [c.strip().lower() for c in row]
+                if QUESTION_COLUMNS & set(names):
+                    columns = {name: i for i, name in enumerate(names)}
+                    for alias in QUESTION_COLUMNS & set(names):
+                        columns.setdefault("question", columns[alias])
+                    for alias in ANSWER_COLUMNS & set(names):
+                        columns.setdefault("answer", columns[alias])
+                    continue
+                columns = {name: i for i, name in enumerate(CSV_HEADER)}
+            yield line_no, _csv_record(row, columns, line_no)
+    except csv.Error as err:  # e.g. a lone carriage return inside a field; as the maze CSV reader
+        raise ValueError(f"line {reader.line_num}: malformed CSV ({err})") from None
 
 
 def _csv_record(row: Sequence[str], columns: dict[str, int], line_no: int) -> Sudoku | ValueError:

@@ -137,6 +137,12 @@ def test_mutated_text_raises_only_value_error(text):
         pass
 
 
+def test_malformed_csv_is_a_value_error_naming_the_line():
+    # Found by the fuzz test above: a lone carriage return inside a CSV field.
+    with pytest.raises(ValueError, match=r"line 2: malformed CSV"):
+        list(parse_sudokus("question,answer\n1,2\r3\n"))
+
+
 def test_rules():
     solution = grid(SOLUTION)
     assert is_solution(solution, grid(PUZZLE))
