@@ -278,11 +278,8 @@ class MazePanel(PuzzlePanel):
         text, level = describe_result(result)
         self.result_label.setText(text)
         self.result_label.setStyleSheet(LEVEL_STYLE[level])
-        if isinstance(result.answer, Maze) and self.run.frames:
-            # A TTA vote or a retry over other views may pick another path than the one drawn.
+        if isinstance(result.answer, Maze):
             voted = np.asarray(result.answer.grid)
-            drawn = self.run.frames[-1].answer
-            if voted.shape == drawn.shape and not np.array_equal(voted, drawn):
-                bad = np.zeros(voted.size, bool)
-                bad[[c for c in result.bad_cells if 0 <= c < voted.size]] = True
-                self.view.set_overlay(path_mask(voted), QColor(MAZE_COLOURS[4]), marks=bad.reshape(voted.shape))
+            bad = self._differs_from_drawn(voted, result)
+            if bad is not None:
+                self.view.set_overlay(path_mask(voted), QColor(MAZE_COLOURS[4]), marks=bad)

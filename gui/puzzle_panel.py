@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -157,6 +158,18 @@ class PuzzlePanel(QWidget):
 
     def _show_result(self, result: SolveResult) -> None:
         raise NotImplementedError
+
+    def _differs_from_drawn(self, voted: np.ndarray, result: SolveResult) -> np.ndarray | None:
+        """`result`'s rule violations on `voted` when a TTA vote or a retry picked an answer other
+        than the last one drawn (shaped like it); None when the drawn answer is the result."""
+        if not self.run.frames:
+            return None
+        drawn = self.run.frames[-1].answer
+        if voted.shape != drawn.shape or np.array_equal(voted, drawn):
+            return None
+        bad = np.zeros(voted.size, bool)
+        bad[[c for c in result.bad_cells if 0 <= c < voted.size]] = True
+        return bad.reshape(voted.shape)
 
     @Slot(int, int, int)
     def _retrying(self, k: int, passes: int, view_pass: int) -> None:

@@ -19,7 +19,7 @@ from solver.halting import Carry, HaltingLoop, Pass, Step
 from solver.kinds import PuzzleKind, kind_for
 from solver.maze import Maze
 from solver.result import SolveResult
-from solver.tta import TtaPlan, merge_retry, needs_retry, retry_limit
+from solver.tta import RetryPlan, TtaPlan
 
 
 class ModelHandle(Protocol):
@@ -185,14 +185,15 @@ def run_solve(request: SolveRequest) -> Iterator[Notice | ModelReady | PassEvent
     result = own.result() if plan is None else plan.vote(last)[0]
     if plan is not None:
         yield TtaVote(result, own.carry, request.tta_k)
-    resumed = request.carry is not None and request.more_passes > 0
-    k = retry_limit(kind.name, request.retry_tta)
-    if resumed or k < 1 or not needs_retry(result):
+    if request.carry is not None and request.more_passes > 0:
+        return  # "keep thinking" continues the first answer; it never retries
+    retry = RetryPlan.build(kind, [request.puzzle], [result], request.retry_tta,
+                            np.random.default_rng(request.seed))
+    if retry.plan is None:
         return
     # The variants are not drawn: they live in other frames (rotated, relabelled); the vote's
     # answer is mapped back and shown at the end if it verifies.
-    yield Retrying(k, result.passes)
-    retry = TtaPlan.build(kind, [request.puzzle], k, np.random.default_rng(request.seed), identity=False)
+    yield Retrying(retry.k, result.passes)
     variants = loop.run(retry.variants)
     ends: list[Pass] = []
     seen = 0
@@ -202,7 +203,7 @@ def run_solve(request: SolveRequest) -> Iterator[Notice | ModelReady | PassEvent
                 ends.append(p)
             if p.number > seen:  # the first variant's pass of a new step: report, let a cancel in
                 seen = p.number
-                yield Retrying(k, result.passes, seen)
+                yield Retrying(retry.k, result.passes, seen)
     finally:
         variants.close()  # type: ignore[attr-defined]
-    yield TtaVote(merge_retry(result, retry.vote(ends)[0]), own.carry, k)
+    yield TtaVote(retry.merge(ends)[0], own.carry, retry.k)

@@ -267,13 +267,10 @@ class SudokuPanel(PuzzlePanel):
         text, level = describe_result(result)
         self.result_label.setText(text)
         self.result_label.setStyleSheet(LEVEL_STYLE[level])
-        if result.answer is not None and self.run.frames:
-            # With TTA the vote may pick another variant's answer than the one drawn.
+        if result.answer is not None:
             voted = np.asarray(result.answer).reshape(-1)
-            drawn = self.run.frames[-1].answer
-            if voted.shape == drawn.shape and not np.array_equal(voted, drawn):
-                bad = np.zeros(voted.size, bool)
-                bad[list(result.bad_cells)] = True
+            bad = self._differs_from_drawn(voted, result)
+            if bad is not None:
                 self.board.show_answer(voted, None, None, bad)
                 if not result.retried:
                     self.result_label.setText(text + f" (voted over {result.views} views)")

@@ -29,7 +29,7 @@ from solver import arc, maze, sudoku
 from solver.halting import HaltingLoop, Pass
 from solver.result import SolveResult, SolveStatus
 from solver.session import ModelSession, SessionSettings
-from solver.tta import RETRY_TTA, TtaPlan, needs_retry, retry_limit, retry_unverified
+from solver.tta import RETRY_TTA, RetryPlan, TtaPlan
 
 BATCH = 256  # puzzles (or TTA variants) per pass batch: flat memory on files of any length
 KINDS = ("sudoku", "maze", "arc")
@@ -213,14 +213,14 @@ def solve_batch(
 ) -> list[SolveResult]:
     """Results for valid records, in order; unverified ones retried over `retry_tta` variants."""
     results = first_try(model, loop, records, tta, rng, show)
-    if retry_tta > 0:
-        if show is not None:
-            for r, result in zip(records, results, strict=True):
-                if needs_retry(result):
-                    show.write(f"{r.where}: not verified after {result.passes} passes; "
-                               f"trying {retry_limit(model.kind.name, retry_tta)} other symmetric variants\n")
-        results = retry_unverified(loop, [r.puzzle for r in records], results, retry_tta, rng)
-    return results
+    retry = RetryPlan.build(model.kind, [r.puzzle for r in records], results, retry_tta, rng)
+    if retry.plan is None:
+        return results
+    if show is not None:
+        for i in retry.todo:
+            show.write(f"{records[i].where}: not verified after {results[i].passes} passes; "
+                       f"trying {retry.k} other symmetric variants\n")
+    return retry.merge([p for p in loop.run(retry.variants) if p.halted])
 
 
 def first_try(

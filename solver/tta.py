@@ -55,20 +55,23 @@ def augmentations(kind: str, k: int, rng: np.random.Generator, identity: bool = 
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"TTA needs K >= 1 variants, not {k!r}")
     fresh = k - 1 if identity else k
+    own: Augmentation
+    others: list[Augmentation]
     if kind == "sudoku":
-        sudoku: list[Augmentation] = [SudokuAugmentation(SudokuSymmetry.identity())] if identity else []
-        return sudoku + [SudokuAugmentation(SudokuSymmetry.random(rng)) for _ in range(fresh)]
-    if kind == "maze":
+        own = SudokuAugmentation(SudokuSymmetry.identity())
+        others = [SudokuAugmentation(SudokuSymmetry.random(rng)) for _ in range(fresh)]
+    elif kind == "maze":
         if fresh > NUM_DIHEDRAL - 1:
             raise ValueError(f"a maze has only {NUM_DIHEDRAL} distinct symmetric variants, not {k}"
                              + ("" if identity else " besides itself"))
-        others = rng.permutation(np.arange(1, NUM_DIHEDRAL))[:fresh]
-        maze: list[Augmentation] = [MazeAugmentation(0)] if identity else []
-        return maze + [MazeAugmentation(int(i)) for i in others]
-    if kind == "arc":
-        arc: list[Augmentation] = [ArcAugmentation()] if identity else []
-        return arc + [ArcAugmentation.random(rng) for _ in range(fresh)]
-    raise ValueError(f"no augmentations for puzzle kind {kind!r}")
+        own = MazeAugmentation(0)
+        others = [MazeAugmentation(int(i)) for i in rng.permutation(np.arange(1, NUM_DIHEDRAL))[:fresh]]
+    elif kind == "arc":
+        own = ArcAugmentation()
+        others = [ArcAugmentation.random(rng) for _ in range(fresh)]
+    else:
+        raise ValueError(f"no augmentations for puzzle kind {kind!r}")
+    return [own, *others] if identity else others
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,31 +177,61 @@ def merge_retry(first: SolveResult, retried: SolveResult) -> SolveResult:
     """The retry's answer if the rule checker verified it, else the first answer; work adds up."""
     work = first.work + retried.work
     if retried.solved:
-        return replace(retried, passes=first.passes + retried.passes, work_passes=work,
-                       views=retried.views, retried=True)
+        return replace(retried, passes=first.passes + retried.passes, work_passes=work, retried=True)
     return replace(first, work_passes=work, retried=True)
+
+
+@dataclass(frozen=True, eq=False)
+class RetryPlan:
+    """The unverified puzzles of a batch, each expanded into K views other than itself.
+
+    Run `variants` through the loop, then `merge` the final passes into the first results. The
+    identity is left out, so the model sees K new views; the first answer stays when none of them
+    verifies, because that is the answer the person watched being formed. ``passes`` of a
+    replaced result counts both runs; ``work_passes`` counts every pass of every variant.
+    """
+
+    results: tuple[SolveResult, ...]
+    todo: tuple[int, ...]  # indices of the results being retried
+    plan: TtaPlan | None  # None: nothing to retry (all verified, ARC, or K = 0)
+
+    @staticmethod
+    def build(
+        kind: PuzzleKind, puzzles: Sequence[Any], results: Sequence[SolveResult], k: int,
+        rng: np.random.Generator,
+    ) -> RetryPlan:
+        if len(puzzles) != len(results):
+            raise ValueError(f"{len(puzzles)} puzzles but {len(results)} results")
+        k = retry_limit(kind.name, k)
+        todo = tuple(i for i, r in enumerate(results) if needs_retry(r))
+        plan = TtaPlan.build(kind, [puzzles[i] for i in todo], k, rng, identity=False) if k >= 1 and todo else None
+        return RetryPlan(tuple(results), todo, plan)
+
+    @property
+    def k(self) -> int:
+        return self.plan.k if self.plan is not None else 0
+
+    @property
+    def variants(self) -> tuple[Any, ...]:
+        return self.plan.variants if self.plan is not None else ()
+
+    def merge(self, last_passes: Sequence[Pass]) -> list[SolveResult]:
+        """The first results, each retried one replaced by `merge_retry` with its views' vote."""
+        merged = list(self.results)
+        if self.plan is None:
+            return merged
+        for i, again in zip(self.todo, self.plan.vote(last_passes), strict=True):
+            merged[i] = merge_retry(self.results[i], again)
+        return merged
 
 
 def retry_unverified(
     loop: HaltingLoop, puzzles: Sequence[Any], results: Sequence[SolveResult], k: int,
     rng: np.random.Generator,
 ) -> list[SolveResult]:
-    """`results` with every unverified answer given a second chance over K other variants.
-
-    The retry's variants all differ from the puzzle as first run (the identity is left out), so
-    the model sees K new views; the first answer stays when none of them verifies, because that
-    is the answer the person watched being formed. ``passes`` of a replaced result counts both
-    runs; ``work_passes`` counts every pass of every variant.
-    """
-    if len(puzzles) != len(results):
-        raise ValueError(f"{len(puzzles)} puzzles but {len(results)} results")
-    k = retry_limit(loop.kind.name, k)
-    todo = [i for i, r in enumerate(results) if needs_retry(r)]
-    if k < 1 or not todo:
+    """`results` with every unverified answer given a second chance over K other variants
+    (see `RetryPlan`)."""
+    retry = RetryPlan.build(loop.kind, puzzles, results, k, rng)
+    if retry.plan is None:
         return list(results)
-    plan = TtaPlan.build(loop.kind, [puzzles[i] for i in todo], k, rng, identity=False)
-    retried = plan.vote([p for p in loop.run(plan.variants) if p.halted])
-    merged = list(results)
-    for i, again in zip(todo, retried, strict=True):
-        merged[i] = merge_retry(results[i], again)
-    return merged
+    return retry.merge([p for p in loop.run(retry.variants) if p.halted])

@@ -68,16 +68,17 @@ MAZE: dict[str, list[str]] = {
 SWEEPS = {"sudoku": (BASELINE, SUDOKU), "maze": (MAZE_BASE, MAZE)}
 
 
-def train(name: str, base: list[str], extra: list[str], root: Path, minutes: float, seed: int) -> float:
+def train(kind: str, name: str, extra: list[str], root: Path, minutes: float, seed: int) -> float:
+    base = SWEEPS[kind][0]
     run_dir = root / name
     cmd = [sys.executable, "-m", "training", *base, *extra, "--run-dir", str(run_dir),
            "--seed", str(seed), "--steps", "100000", "--compile", "true", "--threads", "1",
            "--eval-every", "0", "--checkpoint-every", "100", "--log-every", "50", "-q"]
-    if name.startswith("generated") or "maze" in base:
+    if name.startswith("generated") or kind == "maze":
         shared = root / "pool-cache"
         # Made once, outside every budget (a cache file of an earlier run with the same key is
         # used as it is: pass it in with --pool-cache).
-        if "maze" in base:
+        if kind == "maze":
             generated_maze_pool(MAZE_POOL, 15, 30, seed, shared)
         else:
             generated_sudoku_pool(POOL_COUNTS, seed, shared)
@@ -121,7 +122,7 @@ def main() -> None:
     parser.add_argument("--pool-cache", type=Path, help="a run's cache folder whose generated pools to reuse")
     parser.add_argument("--out", type=Path, default=None, help="write the table as JSON here too")
     args = parser.parse_args()
-    base, configs = SWEEPS[args.kind]
+    configs = SWEEPS[args.kind][1]
     args.root = args.root or Path(f"runs/{args.kind}-sweep")
     names = [n for n in args.only.split(",") if n] or list(configs)
     unknown = [n for n in names if n not in configs]
@@ -134,7 +135,7 @@ def main() -> None:
             shutil.copy(pool, args.root / "pool-cache" / pool.name)
     rows = []
     for name in names:
-        wall = train(name, base, configs[name], args.root, args.minutes, args.seed)
+        wall = train(args.kind, name, configs[name], args.root, args.minutes, args.seed)
         ckpt = torch.load(args.root / name / "checkpoint.pt", map_location="cpu", weights_only=False)
         report = evaluate(args.kind, name, args.root, args.count, args.eval_seed)
         groups = {g["group"]: g for g in report["groups"]}

@@ -196,7 +196,7 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
         else:
             final: dict[int, Pass] = {p.index: p for p in loop.run(chunk) if p.halted}
             first = [final[i].result() for i in range(len(chunk))]
-        results += retry_unverified(loop, chunk, first, retry_tta, rng) if retry_tta > 0 else first
+        results += retry_unverified(loop, chunk, first, retry_tta, rng)  # retry_tta 0: as they are
         _LOGGER.info("solved %d / %d", min(start + per_batch, len(puzzles)), len(puzzles))
     ok = np.array([r.solved for r in results])
     halted = np.array([r.halt_probability >= loop.threshold for r in results])
