@@ -47,6 +47,28 @@ def test_loads_and_steps_on_cpu():
     assert np.allclose(out.inner_logits[-1], out.logits)
 
 
+def test_a_large_cpu_batch_runs_in_chunks_with_the_same_results():
+    whole = ModelSession.open(TINY, SessionSettings(force_cpu=True, cpu_batch_chunk=0))
+    chunked = ModelSession.open(TINY, SessionSettings(force_cpu=True, cpu_batch_chunk=2))
+    calls = []
+    run = chunked._session.run
+    chunked._session = type("Spy", (), {"run": lambda self, names, feeds: (
+        calls.append(len(feeds["tokens"])), run(names, feeds))[1]})()
+    tokens = np.random.default_rng(0).integers(1, 11, (5, 81))
+    ya, za = whole.initial_carry(5)
+    yb, zb = ya, za
+    for _ in range(3):  # chained passes: each side feeds itself its own carry
+        a = whole.step(tokens, ya, za)
+        b = chunked.step(tokens, yb, zb)
+        for x, w in ((b.y, a.y), (b.z, a.z), (b.logits, a.logits), (b.halt_logit, a.halt_logit),
+                     (b.inner_logits, a.inner_logits)):
+            assert x.shape == w.shape and np.allclose(x, w, atol=1e-5)
+        ya, za, yb, zb = a.y, a.z, b.y, b.z
+    assert calls == [2, 2, 1] * 3  # each pass ran as chunks of 2, 2 and 1, in order
+    with pytest.raises(ValueError, match="cpu_batch_chunk"):
+        ModelSession(whole.path, whole.card, whole._session, whole.provider_line, cpu_batch_chunk=-1)
+
+
 def test_io_binding_path_matches_plain_run():
     """The CUDA code path (IO binding, carry as device OrtValues), run on the CPU device."""
     plain = ModelSession.open(TINY, SessionSettings(force_cpu=True))
