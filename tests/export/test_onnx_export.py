@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from collections import Counter
 
 import numpy as np
 import onnx
+import onnxruntime as ort
 import pytest
 import torch
 
 from export.__main__ import main as export_main
-from export.onnx_export import check_parity, export_step
+from export.onnx_export import (
+    channel_swiglus,
+    check_parity,
+    export_step,
+    fold_constants,
+    matmuls_reading,
+    quantize_int8,
+    smooth_channel_swiglus,
+)
 from solver import contract
 from solver.contract import read_sidecar, sidecar_path
 from solver.session import ModelSession, SessionSettings
@@ -60,6 +71,57 @@ def test_one_pass_parity_of_a_chaotic_full_scale_model(tmp_path):
     export_step(model, path)
     report = check_parity(model, path, passes=16, batch=4)
     assert report.graph_ok, report.line()
+
+
+def test_smoothing_is_the_same_function_with_the_range_moved_into_the_weights():
+    model = small_model("mlp")
+    smoothed = copy.deepcopy(model)
+    tokens = torch.randint(1, 11, (4, 81), generator=torch.Generator().manual_seed(0))
+    scales = smooth_channel_swiglus(smoothed, tokens, passes=3)
+    width = channel_swiglus(model)[0].down.weight.shape[1]
+    assert len(scales) == 2 and all(s.shape == (width,) for s in scales)  # one per block, (I,)
+    assert all(float(s.max() / s.min()) > 1.5 for s in scales)  # really per channel
+    for before, after, s in zip(channel_swiglus(model), channel_swiglus(smoothed), scales, strict=True):
+        assert torch.allclose(after.down.weight, before.down.weight * s)
+        assert torch.allclose(after.gate_up.weight[:width], before.gate_up.weight[:width])  # gate kept
+    y, z = model.initial_carry(4)
+    with torch.no_grad():
+        a, b = model(tokens, y, z), smoothed(tokens, y, z)
+    for x, w in zip(b, a, strict=True):
+        assert torch.allclose(x, w, rtol=1e-4, atol=1e-5)
+
+
+def test_int8_quantizes_the_channel_swiglus_and_keeps_mixing_and_heads_fp32(tmp_path):
+    model = small_model("mlp")
+    cfg = model.config
+    dst = tmp_path / "m.int8.onnx"
+    quantized = quantize_int8(model, dst, "sudoku-digits-v1", calibration_puzzles=8)
+    calls = cfg.H_cycles * (cfg.L_cycles + 1) * cfg.L_layers  # block applications per step
+    assert quantized == 3 * calls  # gate, up and down of each
+    ops = Counter(n.op_type for n in onnx.load(str(dst)).graph.node)
+    assert ops["MatMulInteger"] == 3 * calls
+    assert ops["MatMul"] == 3 * calls + 2  # the token-mixing SwiGLU's three, and the two heads
+    fp32 = tmp_path / "m.onnx"
+    export_step(model, fp32)
+    tokens = np.random.default_rng(0).integers(1, 11, (4, 81))
+    y, z = (t.numpy() for t in model.initial_carry(4))
+    feeds = {"tokens": tokens, "y": y, "z": z}
+    ref, out = (ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]).run(None, feeds)
+                for p in (fp32, dst))
+    # One pass: the int8 logits track the fp32 ones (about 1% of their range), not equal them.
+    scale = np.abs(ref[2]).max()
+    assert 0 < np.abs(out[2] - ref[2]).max() < 0.05 * scale
+
+
+def test_the_int8_path_refuses_a_graph_without_the_weights_it_expects(tmp_path):
+    model = small_model("mlp")
+    path = tmp_path / "m.onnx"
+    export_step(model, path)
+    proto = fold_constants(path, tmp_path / "folded.onnx")
+    w = channel_swiglus(model)[0].down.weight.detach().t().contiguous().numpy()
+    assert len(matmuls_reading(proto, [w])) == model.config.H_cycles * (model.config.L_cycles + 1)
+    with pytest.raises(ValueError, match="found 1 of the 2"):
+        matmuls_reading(proto, [w, np.ones_like(w)])
 
 
 def _checkpoint(tmp_path, model: TinyRecursiveModel):
