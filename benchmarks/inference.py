@@ -2,10 +2,11 @@
 
     python benchmarks/inference.py [--checkpoint C] [--batch 256] [--reps-large 2] [--rounds 3]
 
-Runs the same weights through onnxruntime fp32 (the app's session options, and the same with the
-worker threads kept from spinning between ops), onnxruntime int8 (dynamic, MatMul weights; per
-tensor and per channel) and PyTorch eager fp32 and bf16 autocast, each in its own child process so
-that peak memory (ru_maxrss) is per configuration. Without a checkpoint it builds the
+Runs the same weights through the app's own `ModelSession` (its session options, and large
+batches in chunks of `cpu_batch_chunk`, as the app runs them; "-whole" runs a batch in one go)
+in fp32 and in the int8 variant that `python -m export --quantize int8` writes (channel SwiGLUs
+int8, token mixing and heads fp32), and through PyTorch eager fp32 and bf16 autocast, each in its
+own child process so that peak memory (ru_maxrss) is per configuration. Without a checkpoint it builds the
 representative Sudoku model: d=128 TRM-MLP, n=6, T=3, 2 layers, prefix 16, random weights.
 Achieved GFLOP/s come from an analytic FLOP count of one pass; next to them, the fp32 and bf16
 2048^3 matmul rates measured with torch in the same run.
@@ -28,7 +29,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CONFIGS = ("ort-fp32", "ort-fp32-nospin", "ort-int8", "ort-int8-perchannel", "torch-fp32", "torch-bf16")
+CONFIGS = ("ort-fp32", "ort-fp32-whole", "ort-int8", "ort-int8-whole", "torch-fp32", "torch-bf16")
+FILES = {"ort-fp32": "m.onnx", "ort-fp32-whole": "m.onnx", "ort-int8": "m.int8.onnx",
+         "ort-int8-whole": "m.int8.onnx"}
 
 
 def representative_config():
@@ -91,18 +94,13 @@ def run_config(name: str, workdir: Path, checkpoint: str | None, batch: int, rep
         tokens = rng.integers(1, cfg.vocab_size, (b, cfg.seq_len))
         y, z = model.initial_carry(b)
         if name.startswith("ort"):
-            import onnxruntime as ort
+            from solver.session import ModelSession, SessionSettings
 
-            from solver.session import SessionSettings, session_options
-
-            path = workdir / {"ort-fp32": "m.onnx", "ort-fp32-nospin": "m.onnx", "ort-int8": "m.int8.onnx",
-                              "ort-int8-perchannel": "m.int8pc.onnx"}[name]
-            # The app's session options; "-nospin" keeps the worker threads asleep between ops.
-            settings = SessionSettings(spin_within_pass=not name.endswith("-nospin"))
-            session = ort.InferenceSession(str(path), session_options(settings),
-                                           providers=["CPUExecutionProvider"])
-            feeds = {"tokens": tokens, "y": y.numpy(), "z": z.numpy()}
-            seconds = timed(lambda feeds=feeds, session=session: session.run(None, feeds), reps, warm)
+            # The app's session and step; "-whole" runs a large batch in one run, not in chunks.
+            settings = SessionSettings(force_cpu=True, **({"cpu_batch_chunk": 0} if name.endswith("-whole") else {}))
+            session = ModelSession.open(workdir / FILES[name], settings)
+            ya, za = y.numpy(), z.numpy()
+            seconds = timed(lambda t=tokens, ya=ya, za=za, s=session: s.step(t, ya, za), reps, warm)
         else:
             t = torch.as_tensor(tokens)
 
@@ -150,12 +148,16 @@ def idle_cpu_after_pass(workdir: Path, checkpoint: str | None) -> float:
 
 
 def prepare(workdir: Path, checkpoint: str | None) -> None:
-    from export.onnx_export import export_step, quantize_int8
+    """The fp32 and int8 files, each with the sidecar the app's session needs."""
+    from export.onnx_export import export_step, model_card, quantize_int8
+    from solver.contract import sidecar_path, write_sidecar
 
     model = load_model(checkpoint)
+    card = model_card(model, "sudoku", "sudoku-digits-v1", False)
     export_step(model, workdir / "m.onnx")
-    quantize_int8(workdir / "m.onnx", workdir / "m.int8.onnx")
-    quantize_int8(workdir / "m.onnx", workdir / "m.int8pc.onnx", per_channel=True)
+    quantize_int8(model, workdir / "m.int8.onnx", card.codec)
+    for name in ("m.onnx", "m.int8.onnx"):
+        write_sidecar(card, sidecar_path(workdir / name))
 
 
 def int8_agreement(workdir: Path, checkpoint: str | None) -> dict:
@@ -163,9 +165,9 @@ def int8_agreement(workdir: Path, checkpoint: str | None) -> dict:
 
     model = load_model(checkpoint)
     card = model_card(model, "sudoku", "sudoku-digits-v1", False)
-    return {name: argmax_agreement(workdir / "m.onnx", workdir / f, card.seq_len, card.vocab_size,
-                                   card, passes=16, batch=8)
-            for name, f in (("ort-int8", "m.int8.onnx"), ("ort-int8-perchannel", "m.int8pc.onnx"))}
+    rate = argmax_agreement(workdir / "m.onnx", workdir / "m.int8.onnx", card.seq_len, card.vocab_size,
+                            card, passes=16, batch=8)
+    return {"ort-int8": rate, "ort-int8-whole": rate}
 
 
 def main() -> None:
