@@ -1,7 +1,7 @@
 """`trm-solve`: solve a file of puzzles in the terminal, batch-wise.
 
     trm-solve FILE [--kind sudoku|maze|arc] [--model PATH] [--max-passes N] [--threshold P]
-              [--tta K] [--retry-tta K] [--cpu] [--out FILE] [--show]
+              [--tta K] [--retry-tta K] [--cpu] [--int8] [--out FILE] [--show]
 
 A puzzle whose answer the rule checker does not verify is solved again as --retry-tta other
 symmetric variants (default 4; 0 turns it off), and a verified answer from them replaces it.
@@ -150,18 +150,18 @@ def model_dirs() -> list[Path]:
     return dirs
 
 
-def default_model(kind: str) -> Path:
-    """The shipped model for `kind`; ValueError saying where it looked if there is none."""
+def default_model(kind: str, int8: bool = False) -> Path:
+    """The shipped model for `kind` (its int8 variant with `int8`); ValueError saying where it
+    looked if there is none."""
     # No fallback to the tiny test model: its random weights would print confident nonsense.
+    name = f"{kind}.int8.onnx" if int8 else f"{kind}.onnx"
     for folder in model_dirs():
-        candidate = folder / f"{kind}.onnx"
+        candidate = folder / name
         if candidate.is_file():
             return candidate
-    looked = ", ".join(str(d / f"{kind}.onnx") for d in model_dirs())
-    raise ValueError(
-        f"no shipped {kind} model (looked for {looked}); pass --model PATH, or export one with "
-        f"`python -m export --checkpoint C --out assets/models/{kind}.onnx`"
-    )
+    looked = ", ".join(str(d / name) for d in model_dirs())
+    export = f"python -m export --checkpoint C --out assets/models/{kind}.onnx" + (" --quantize int8" if int8 else "")
+    raise ValueError(f"no shipped {kind} model (looked for {looked}); pass --model PATH, or export one with `{export}`")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as e:
         raise InputError(f"{args.file}: cannot read ({e.strerror or e})") from None
     try:
-        model_path = args.model or default_model(text_kind)
+        model_path = args.model or default_model(text_kind, args.int8)
         model = ModelSession.open(model_path, SessionSettings(force_cpu=args.cpu))
     except ValueError as e:
         err.write(f"trm-solve: model problem: {e}\n")
@@ -360,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"solve an unverified puzzle again as K other symmetric variants (default {RETRY_TTA}; "
                              "0: off; mazes use at most 7)")
     parser.add_argument("--cpu", action="store_true", help="never use CUDA")
+    parser.add_argument("--int8", action="store_true",
+                        help="use the shipped model's int8 variant (KIND.int8.onnx): faster on a CPU, "
+                             "same verified rate within noise (assets/models/README.md)")
     parser.add_argument("--out", type=Path, help="write answers here instead of stdout")
     parser.add_argument("--show", action="store_true", help="print the board after every pass (stderr)")
     return parser
@@ -376,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tta must be at least 1")
     if args.retry_tta < 0:
         parser.error("--retry-tta must be 0 (off) or more")
+    if args.int8 and args.model is not None:
+        parser.error("--int8 picks the shipped int8 model; with --model, name the int8 file itself")
     if not args.file.is_file():
         parser.error(f"{args.file}: no such file")
     try:

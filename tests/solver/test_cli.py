@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from solver import cli
+from solver.contract import sidecar_path
 from solver.maze import format_maze, maze_to_row, parse_maze
 from solver.sudoku import Sudoku, format_sudoku, format_sudokus
 from solver.sudoku_generator import random_full_grid
@@ -187,6 +189,7 @@ def test_arc_records_read_a_task():
         (["--max-passes", "0"], "--max-passes must be at least 1"),
         (["--kind", "chess"], "invalid choice"),
         (["--frobnicate"], "unrecognized arguments"),
+        (["--int8", "--model", "m.onnx"], "--int8 picks the shipped int8 model"),
     ],
 )
 def test_bad_flags_exit_2(tmp_path, capsys, argv, message):
@@ -210,3 +213,20 @@ def test_model_problems_exit_1(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(cli, "model_dirs", lambda: [tmp_path / "models"])
     code, _, err = _run(capsys, str(tmp_path / "p.sdm"))
     assert code == 1 and "no shipped sudoku model" in err
+    code, _, err = _run(capsys, str(tmp_path / "p.sdm"), "--int8")
+    assert code == 1 and "sudoku.int8.onnx" in err and "--quantize int8`" in err
+
+
+def test_int8_takes_the_shipped_int8_variant(tmp_path, capsys, monkeypatch):
+    models = tmp_path / "models"
+    models.mkdir()
+    shutil.copy(SUDOKU_MODEL, models / "sudoku.int8.onnx")
+    shutil.copy(sidecar_path(Path(SUDOKU_MODEL)), sidecar_path(models / "sudoku.int8.onnx"))
+    monkeypatch.setattr(cli, "model_dirs", lambda: [models])
+    opened = []
+    real_open = cli.ModelSession.open
+    monkeypatch.setattr(cli.ModelSession, "open", lambda path, settings: (opened.append(Path(path)), real_open(path, settings))[1])
+    (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(2), "sdm"))
+    code, out, _ = _run(capsys, str(tmp_path / "p.sdm"), "--int8", "--retry-tta", "0")
+    assert code == 0 and len(out) == 2
+    assert opened == [models / "sudoku.int8.onnx"]
