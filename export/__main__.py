@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="NAME.onnx (the sidecar goes beside it)")
     parser.add_argument("--inner-steps", action="store_true",
                         help="also output the answer logits after each of the T inner answer updates")
-    parser.add_argument("--quantize", choices=["int8"], help="also write NAME.int8.onnx for CPUs")
+    parser.add_argument("--quantize", choices=["int8"],
+                        help="also write NAME.int8.onnx for CPUs: the per-position SwiGLUs in int8, "
+                             "the rest fp32 (see quantize_int8)")
     parser.add_argument("--parity-passes", type=int, default=16, help="chained passes compared with torch")
     parser.add_argument("--parity-batch", type=int, default=8, help="random puzzles in the parity check")
     parser.add_argument("--max-passes", type=int,
