@@ -361,8 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "0: off; mazes use at most 7)")
     parser.add_argument("--cpu", action="store_true", help="never use CUDA")
     parser.add_argument("--int8", action="store_true",
-                        help="use the shipped model's int8 variant (KIND.int8.onnx): faster on a CPU, "
-                             "same verified rate within noise (assets/models/README.md)")
+                        help="use the shipped model's int8 variant (KIND.int8.onnx): faster on a CPU; "
+                             "its verified rates beside fp32's are in assets/models/README.md")
     parser.add_argument("--out", type=Path, help="write answers here instead of stdout")
     parser.add_argument("--show", action="store_true", help="print the board after every pass (stderr)")
     return parser

@@ -232,7 +232,7 @@ class ModelSession:
 
     def __init__(
         self, path: Path, card: ModelCard, session: ort.InferenceSession, provider_line: str,
-        io_binding_device: str | None = None, cpu_batch_chunk: int = 0,
+        io_binding_device: str | None = None, cpu_batch_chunk: int = SessionSettings.cpu_batch_chunk,
     ) -> None:
         if cpu_batch_chunk < 0:
             raise ValueError(f"cpu_batch_chunk must be 0 or more, not {cpu_batch_chunk}")
