@@ -106,6 +106,9 @@ def _ddp_worker(rank: int, world: int, port: int, model_cfg, train_cfg, out_dir:
     # Different data per rank, yet identical weights: gradients were averaged.
     torch.save({"same": all(torch.equal(gathered[0], g) for g in gathered),
                 "tokens_differ": True}, f"{out_dir}/rank{rank}.pt")
+    # As `training.train.run` does: both ranks reach the end before either tears gloo down. Without
+    # it, one CI run saw rank 1 abort at exit ("terminate called without an active exception").
+    dist.barrier()
     dist.destroy_process_group()
 
 
