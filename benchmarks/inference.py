@@ -3,7 +3,8 @@
     python benchmarks/inference.py [--checkpoint C] [--batch 256] [--reps-large 2] [--rounds 3]
 
 Runs the same weights through the app's own `ModelSession` (its session options, and large
-batches in chunks of `cpu_batch_chunk`, as the app runs them; "-whole" runs a batch in one go)
+batches in chunks of `cpu_batch_chunk`, as the app runs them; "-whole" runs a batch in one go,
+"-nospin" keeps the worker threads asleep between ops)
 in fp32 and in the int8 variant that `python -m export --quantize int8` writes (channel SwiGLUs
 int8, token mixing and heads fp32), and through PyTorch eager fp32 and bf16 autocast, each in its
 own child process so that peak memory (ru_maxrss) is per configuration. Without a checkpoint it builds the
@@ -29,9 +30,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CONFIGS = ("ort-fp32", "ort-fp32-whole", "ort-int8", "ort-int8-whole", "torch-fp32", "torch-bf16")
-FILES = {"ort-fp32": "m.onnx", "ort-fp32-whole": "m.onnx", "ort-int8": "m.int8.onnx",
-         "ort-int8-whole": "m.int8.onnx"}
+# ORT configurations: the file, and how their SessionSettings differ from the app's defaults.
+ORT_CONFIGS = {
+    "ort-fp32": ("m.onnx", {}),
+    "ort-fp32-whole": ("m.onnx", {"cpu_batch_chunk": 0}),  # a large batch in one run, not chunks
+    "ort-fp32-nospin": ("m.onnx", {"spin_within_pass": False}),  # workers asleep between ops
+    "ort-int8": ("m.int8.onnx", {}),
+    "ort-int8-whole": ("m.int8.onnx", {"cpu_batch_chunk": 0}),
+}
+CONFIGS = (*ORT_CONFIGS, "torch-fp32", "torch-bf16")
 
 
 def representative_config():
@@ -96,9 +103,8 @@ def run_config(name: str, workdir: Path, checkpoint: str | None, batch: int, rep
         if name.startswith("ort"):
             from solver.session import ModelSession, SessionSettings
 
-            # The app's session and step; "-whole" runs a large batch in one run, not in chunks.
-            settings = SessionSettings(force_cpu=True, **({"cpu_batch_chunk": 0} if name.endswith("-whole") else {}))
-            session = ModelSession.open(workdir / FILES[name], settings)
+            file, overrides = ORT_CONFIGS[name]
+            session = ModelSession.open(workdir / file, SessionSettings(force_cpu=True, **overrides))
             ya, za = y.numpy(), z.numpy()
             seconds = timed(lambda t=tokens, ya=ya, za=za, s=session: s.step(t, ya, za), reps, warm)
         else:
@@ -167,7 +173,7 @@ def int8_agreement(workdir: Path, checkpoint: str | None) -> dict:
     card = model_card(model, "sudoku", "sudoku-digits-v1", False)
     rate = argmax_agreement(workdir / "m.onnx", workdir / "m.int8.onnx", card.seq_len, card.vocab_size,
                             card, passes=16, batch=8)
-    return {"ort-int8": rate, "ort-int8-whole": rate}
+    return {name: rate for name, (file, _) in ORT_CONFIGS.items() if file == "m.int8.onnx"}
 
 
 def main() -> None:
