@@ -7,7 +7,9 @@ Measures, in one run: fp32 and bf16 2048^3 matmul rates, then full training step
 forward, stablemax loss, backward, AdamW, EMA) of the same model in several set-ups: plain fp32
 eager (the baseline), bf16 autocast eager, and bf16 with torch.compile. Prints sample-steps per
 second, achieved GFLOP/s (counted analytically from the matmuls), the fraction of the bf16 matmul
-peak, and the speed-up over fp32 eager.
+peak, the speed-up over fp32 eager, the seconds of a step and how many of them its matmuls
+take (a profile of two more steps). A last row is the ceiling: the step's matmuls alone, each
+timed in bf16 at its standalone rate, everything else counted as free (`matmul_ceiling`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from training.act import TrainCarry, decide_halting, refill
 from training.ema import EMA
 from training.losses import act_loss
 from training.model import ModelConfig, TinyRecursiveModel, swiglu_width
+
+MATMUL_OPS = ("aten::mm", "aten::addmm", "aten::bmm", "aten::_mkldnn_matmul")
 
 
 def matmul_rate(dtype: torch.dtype, n: int = 2048, repeats: int = 4, trials: int = 5) -> float:
@@ -44,25 +48,67 @@ def matmul_rate(dtype: torch.dtype, n: int = 2048, repeats: int = 4, trials: int
     return best
 
 
-def step_flops(cfg: ModelConfig) -> float:
-    """Matmul FLOPs of one training sample-step: T(n+1) forward net calls, backward of the last n+1."""
+def step_matmuls(cfg: ModelConfig, batch: int) -> list[tuple[int, int, int, int]]:
+    """Every matmul of one training step of the MLP model as (M, K, N, count): (M,K) @ (K,N).
+
+    The recursion runs positions first, (S, B, D), as the model does: a channel SwiGLU is
+    (S*B, D) @ (D, 2I) then (S*B, I) @ (I, D); the token mixing is (2I_s, S) @ (S, B*D) then
+    (S, I_s) @ (I_s, B*D). T(n+1) net calls run forward, the last n+1 backward, where each
+    product Y = A @ B also costs dA = dY @ B^T (M,N,K) and dB = A^T @ dY (K,M,N). The answer
+    head runs once forward and once backward. These are the aten::mm calls a profile of the
+    step lists (`--profile`).
+    """
+    if cfg.mixer != "mlp":
+        raise ValueError("the throughput benchmark covers the MLP (mlp_t) model only")
     s, d = cfg.carry_len, cfg.hidden_size
-    inter = swiglu_width(d, cfg.expansion, cfg.multiple_of)
-    channel = 2 * s * (d * 2 * inter + inter * d)
-    if cfg.mixer == "mlp":
-        seq_inter = swiglu_width(s, cfg.expansion, cfg.multiple_of)
-        mix = 2 * d * (s * 2 * seq_inter + seq_inter * s)
-    else:
-        mix = 2 * s * (d * 3 * d + d * d) + 2 * 2 * s * s * d
-    net_call = cfg.L_layers * (channel + mix)
-    heads = 2 * cfg.seq_len * d * cfg.vocab_size
-    forward = cfg.H_cycles * (cfg.L_cycles + 1) * net_call + heads
-    backward = 2 * ((cfg.L_cycles + 1) * net_call + heads)
-    return forward + backward
+    inter, seq_inter = swiglu_width(d, cfg.expansion, cfg.multiple_of), swiglu_width(s, cfg.expansion, cfg.multiple_of)
+    rows, cols = s * batch, batch * d
+    block = [(rows, d, 2 * inter), (rows, inter, d), (2 * seq_inter, s, cols), (s, seq_inter, cols)]
+    forward_blocks = cfg.H_cycles * (cfg.L_cycles + 1) * cfg.L_layers
+    backward_blocks = (cfg.L_cycles + 1) * cfg.L_layers
+    head = (batch * cfg.seq_len, d, cfg.vocab_size)
+    shapes = [(m, k, n, forward_blocks) for m, k, n in block] + [(*head, 1)]
+    for (m, k, n), count in [*((mkn, backward_blocks) for mkn in block), (head, 1)]:
+        shapes += [(m, n, k, count), (k, m, n, count)]
+    return shapes
 
 
-def measure(cfg: ModelConfig, batch: int, steps: int, warmup: int, precision: str, compile_model: bool) -> float:
-    """Sample-steps per second of full training steps."""
+def step_flops(cfg: ModelConfig) -> float:
+    """Matmul FLOPs of one training sample-step (the products of `step_matmuls`)."""
+    return sum(2 * m * k * n * count for m, k, n, count in step_matmuls(cfg, 1))
+
+
+def matmul_ceiling(cfg: ModelConfig, batch: int, dtype: torch.dtype, trials: int = 5) -> float:
+    """Sample-steps/s if a step were nothing but its matmuls, each at its standalone rate.
+
+    Each product is timed alone in `dtype`, hot in cache, as (M,K) @ (K,N) and as its transpose
+    (N,K) @ (K,M), with the right operand stored either way round (as F.linear reads a weight);
+    the fastest of the four counts. An upper bound for any set-up that keeps these products:
+    everything else in a step (norms, SiLU, loss, AdamW, EMA) is counted as free.
+    """
+    seconds = 0.0
+    for m, k, n, count in step_matmuls(cfg, batch):
+        best = float("inf")
+        for rows, cols in ((m, n), (n, m)):
+            a = torch.randn(rows, k).to(dtype)
+            for b in (torch.randn(k, cols).to(dtype), torch.randn(cols, k).to(dtype).t()):
+                a @ b
+                for _ in range(trials):
+                    start = time.perf_counter()
+                    a @ b
+                    best = min(best, time.perf_counter() - start)
+        seconds += count * best
+    return batch / seconds
+
+
+def measure(
+    cfg: ModelConfig, batch: int, steps: int, warmup: int, precision: str, compile_model: bool
+) -> tuple[float, float]:
+    """Sample-steps per second of full training steps, and the seconds per step spent in matmuls.
+
+    The second figure comes from two more steps under torch.profiler (the self time of the
+    aten::mm calls), after the timed ones, so the profiler does not slow the rate.
+    """
     torch.manual_seed(0)
     model = TinyRecursiveModel(cfg)
     if compile_model:
@@ -102,8 +148,13 @@ def measure(cfg: ModelConfig, batch: int, steps: int, warmup: int, precision: st
     for _ in range(steps):
         one_step()
     rate = batch * steps / (time.perf_counter() - start)
+    profiled = 2
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profile:
+        for _ in range(profiled):
+            one_step()
+    matmul_us = sum(e.self_cpu_time_total for e in profile.key_averages() if e.key in MATMUL_OPS)
     gc.collect()
-    return rate
+    return rate, matmul_us / 1e6 / profiled
 
 
 def main() -> None:
@@ -131,13 +182,24 @@ def main() -> None:
     setups = [("fp32 eager (baseline)", "fp32", False), ("bf16 autocast eager", "bf16", False)]
     if not args.skip_compile:
         setups.append(("bf16 autocast + compiled net", "bf16", True))
-    print(f"{'set-up':<32} {'samples/s':>10} {'GFLOP/s':>8} {'% bf16 peak':>12} {'vs fp32':>8}")
-    baseline = None
-    for name, precision, compiled in setups:
-        rate = measure(cfg, args.batch, args.steps, args.warmup + (3 if compiled else 0), precision, compiled)
-        baseline = baseline or rate
+    header = f"{'set-up':<32} {'samples/s':>10} {'GFLOP/s':>8} {'% bf16 peak':>12} {'vs fp32':>8} {'s/step':>7}"
+    print(f"{header} {'in matmuls':>11}")
+
+    def row(name: str, rate: float, baseline: float) -> str:
         gflops = rate * flops / 1e9
-        print(f"{name:<32} {rate:>10.1f} {gflops:>8.0f} {100 * gflops / bf16_peak:>11.0f}% {rate / baseline:>7.2f}x")
+        return (f"{name:<32} {rate:>10.1f} {gflops:>8.0f} {100 * gflops / bf16_peak:>11.0f}% "
+                f"{rate / baseline:>7.2f}x {args.batch / rate:>7.3f}")
+
+    baseline = 0.0
+    for name, precision, compiled in setups:
+        rate, matmul_seconds = measure(cfg, args.batch, args.steps, args.warmup + (3 if compiled else 0),
+                                       precision, compiled)
+        baseline = baseline or rate
+        print(f"{row(name, rate, baseline)} {matmul_seconds:>10.3f}s")
+    ceiling = matmul_ceiling(cfg, args.batch, torch.bfloat16)
+    print(f"{row('bf16 matmuls alone (ceiling)', ceiling, baseline)} {args.batch / ceiling:>10.3f}s")
+    print(f"3x the fp32 baseline is {3 * baseline:.1f} samples/s, a step of {args.batch / (3 * baseline):.3f} s; "
+          f"the step's bf16 matmuls alone, each at its standalone rate, take {args.batch / ceiling:.3f} s")
 
 
 if __name__ == "__main__":
