@@ -1,10 +1,12 @@
 """`trm-solve`: solve a file of puzzles in the terminal, batch-wise.
 
     trm-solve FILE [--kind sudoku|maze|arc] [--model PATH] [--max-passes N] [--threshold P]
-              [--tta K] [--retry-tta K] [--cpu] [--int8] [--out FILE] [--show]
+              [--tta K] [--retry-tta K] [--cpu] [--int8 [--no-fallback]] [--out FILE] [--show]
 
 A puzzle whose answer the rule checker does not verify is solved again as --retry-tta other
 symmetric variants (default 4; 0 turns it off), and a verified answer from them replaces it.
+With --int8, a puzzle still unverified is then solved again with the fp32 model, as it would be
+without --int8 (solver/fallback.py); --no-fallback keeps the int8 answer.
 
 Output (stdout or --out): Sudoku and maze, one line per puzzle in input order (the 81-digit answer,
 or the maze answer row-major in the ``# SGo`` alphabet), an empty line for an invalid puzzle; ARC,
@@ -26,6 +28,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from solver import arc, maze, sudoku
+from solver.fallback import with_fallback
 from solver.halting import HaltingLoop, Pass
 from solver.result import SolveResult, SolveStatus
 from solver.session import ModelSession, SessionSettings
@@ -223,6 +226,21 @@ def solve_batch(
     return retry.merge([p for p in loop.run(retry.variants) if p.halted])
 
 
+def fall_back(
+    fallback: ModelSession, loop: HaltingLoop, records: Sequence[Record], results: Sequence[SolveResult],
+    tta: int, rng: np.random.Generator, show: TextIO | None, retry_tta: int,
+) -> list[SolveResult]:
+    """`results` (the int8 model's) with the unverified ones solved again by the fp32 `fallback`."""
+
+    def again(todo: list[int]) -> list[SolveResult]:
+        if show is not None:
+            for i in todo:
+                show.write(f"{records[i].where}: not verified by the int8 model; solving it again in fp32\n")
+        return solve_batch(fallback, loop, [records[i] for i in todo], tta, rng, show, retry_tta)
+
+    return with_fallback(results, again)
+
+
 def first_try(
     model: ModelSession, loop: HaltingLoop, records: Sequence[Record], tta: int,
     rng: np.random.Generator, show: TextIO | None,
@@ -261,6 +279,8 @@ class Summary:
     passes: int = 0
     retried: int = 0
     verified_by_retry: int = 0
+    fell_back: int = 0
+    verified_by_fallback: int = 0
     seconds: float = 0.0
 
     def line(self, provider: str) -> str:
@@ -271,6 +291,8 @@ class Summary:
         extra = f", {self.unverified} unverifiable (ARC)" if self.unverified else ""
         if self.retried:
             extra += f", {self.retried} retried over other symmetric variants ({self.verified_by_retry} verified then)"
+        if self.fell_back:
+            extra += f", {self.fell_back} solved again with the fp32 model ({self.verified_by_fallback} verified then)"
         return (
             f"{self.puzzles} puzzles ({self.invalid} invalid): verified solved {self.verified}/{valid} "
             f"({pct:.1f}%){extra}, mean passes {mean:.2f}, {rate:.1f} puzzles/s, provider {provider}"
@@ -295,12 +317,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if model.card.kind != kind:
         err.write(f"trm-solve: model problem: {model_path} solves {model.card.kind}, the puzzles are {kind}\n")
         return 1
+    fallback = None
+    if args.int8 and not args.no_fallback and kind != "arc":  # an ARC answer never fails a rule check
+        try:
+            fallback = ModelSession.open(default_model(kind), SessionSettings(force_cpu=args.cpu))
+        except ValueError as e:
+            err.write(f"trm-solve: model problem: {e} (the fp32 model solves what int8 leaves unverified; "
+                      "--no-fallback goes without it)\n")
+            return 1
     if kind == "maze" and args.tta > 8:
         raise InputError(f"--tta {args.tta}: a maze has only 8 symmetric variants")
     retry = 0 if kind == "arc" else args.retry_tta  # an ARC answer has no rules to fail
     records = read_records(args.file, kind)
     loop = model.loop(args.threshold, args.max_passes)
+    fallback_loop = fallback.loop(args.threshold, args.max_passes) if fallback is not None else None
     rng = np.random.default_rng(0)
+    fallback_rng = np.random.default_rng(1)  # its own stream: the int8 answers stay those of --no-fallback
     per_batch = max(1, BATCH // args.tta)
     summary = Summary()
     progress = Progress(len(records), err)
@@ -318,7 +350,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(f"trm-solve: warning: {r.where}: {e}\n")
                 continue
             valid.append(r)
-        results = iter(solve_batch(model, loop, valid, args.tta, rng, err if args.show else None, retry))
+        show = err if args.show else None
+        solved = solve_batch(model, loop, valid, args.tta, rng, show, retry)
+        if fallback is not None and fallback_loop is not None:
+            solved = fall_back(fallback, fallback_loop, valid, solved, args.tta, fallback_rng, show, retry)
+        results = iter(solved)
         valid_ids = {id(r) for r in valid}
         for r in chunk:
             summary.puzzles += 1
@@ -329,7 +365,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             summary.unverified += result.status is SolveStatus.UNVERIFIED
             summary.passes += result.passes
             summary.retried += result.retried
-            summary.verified_by_retry += result.retried and result.solved
+            summary.verified_by_retry += result.retried and result.solved and not result.fell_back
+            summary.fell_back += result.fell_back
+            summary.verified_by_fallback += result.fell_back and result.solved
             if kind == "arc":
                 grid = None if result.answer is None else np.asarray(result.answer).tolist()
                 arc_answers.setdefault(r.group, []).append(grid)
@@ -362,7 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cpu", action="store_true", help="never use CUDA")
     parser.add_argument("--int8", action="store_true",
                         help="use the shipped model's int8 variant (KIND.int8.onnx): faster on a CPU; "
-                             "its verified rates beside fp32's are in assets/models/README.md")
+                             "a puzzle it leaves unverified is solved again with the fp32 model "
+                             "(rates in assets/models/README.md)")
+    parser.add_argument("--no-fallback", action="store_true",
+                        help="with --int8: keep int8's unverified answers, no second solve with the fp32 model")
     parser.add_argument("--out", type=Path, help="write answers here instead of stdout")
     parser.add_argument("--show", action="store_true", help="print the board after every pass (stderr)")
     return parser
@@ -379,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tta must be at least 1")
     if args.retry_tta < 0:
         parser.error("--retry-tta must be 0 (off) or more")
+    if args.no_fallback and not args.int8:
+        parser.error("--no-fallback goes with --int8")
     if args.int8 and args.model is not None:
         parser.error("--int8 picks the shipped int8 model; with --model, name the int8 file itself")
     if not args.file.is_file():

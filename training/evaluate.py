@@ -59,6 +59,7 @@ class GroupReport:
     verified_any: float = 0.0  # verified at some pass (an upper bound for smarter stopping)
     mean_work: float = 0.0  # passes of compute per puzzle, every TTA variant counted
     retried: float = 0.0  # fraction given the solver's second chance (unverified at first)
+    fell_back: float = 0.0  # fraction solved again by the fallback model (still unverified then)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -117,7 +118,7 @@ def group_reports(
     groups: np.ndarray, ok: np.ndarray, cells: np.ndarray, passes: np.ndarray, halted: np.ndarray,
     verified_after: Callable[[np.ndarray], dict[int, float]] = lambda sel: {},
     verified_any: Callable[[np.ndarray], float] | None = None,
-    work: np.ndarray | None = None, retried: np.ndarray | None = None,
+    work: np.ndarray | None = None, retried: np.ndarray | None = None, fell_back: np.ndarray | None = None,
 ) -> list[GroupReport]:
     """One report for "all" and one per group from per-puzzle (N,) outcomes at the stopping pass."""
     reports = []
@@ -138,6 +139,7 @@ def group_reports(
             verified_any=verified_any(sel) if verified_any else float(ok[sel].mean()),
             mean_work=float((passes if work is None else work)[sel].mean()),
             retried=float(retried[sel].mean()) if retried is not None else 0.0,
+            fell_back=float(fell_back[sel].mean()) if fell_back is not None else 0.0,
         ))
     return reports
 
@@ -153,9 +155,10 @@ def format_table(reports: list[GroupReport]) -> str:
     ks = sorted({k for r in reports for k in r.verified_after})
     # "work" counts every pass of every TTA variant: shown when it differs from "passes".
     costs = any(r.retried or abs(r.mean_work - r.mean_passes) > 1e-9 for r in reports)
+    fell_back = any(r.fell_back for r in reports)  # a fallback model ran ("fallback" column)
     head = (f"{'group':>10} {'n':>6} {'verified':>9} {'cells':>7} {'passes':>7} {'halted':>7} "
             f"{'halt-prec':>9} " + " ".join(f"{'@' + str(k):>6}" for k in ks) + f" {'any':>6}"
-            + (f" {'work':>7} {'retried':>8}" if costs else ""))
+            + (f" {'work':>7} {'retried':>8}" if costs else "") + (f" {'fallback':>9}" if fell_back else ""))
     lines = [head]
     for r in reports:
         lines.append(
@@ -164,22 +167,36 @@ def format_table(reports: list[GroupReport]) -> str:
             + " ".join(f"{100 * r.verified_after.get(k, float('nan')):>5.1f}%" for k in ks)
             + f" {100 * r.verified_any:>5.1f}%"
             + (f" {r.mean_work:>7.2f} {100 * r.retried:>7.1f}%" if costs else "")
+            + (f" {100 * r.fell_back:>8.1f}%" if fell_back else "")
         )
     return "\n".join(lines)
 
 
 def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passes: int | None,
                     tta: int, batch: int = 256, seed: int = 0, trust_halt: bool = False,
-                    retry_tta: int = 0) -> list[GroupReport]:
+                    retry_tta: int = 0, fallback=None) -> list[GroupReport]:
     """Every puzzle through the app's `HaltingLoop` (and its TTA vote when `tta` > 1), then the
-    solver's retry of unverified answers over `retry_tta` other variants (0: none)."""
+    solver's retry of unverified answers over `retry_tta` other variants (0: none), then, with a
+    `fallback` session, the same again with that model for what is still unverified (as
+    `trm-solve --int8` does with the fp32 model; see solver/fallback.py)."""
+    from solver.fallback import with_fallback
     from solver.halting import Pass
     from solver.maze import Maze
     from solver.sudoku import Sudoku
     from solver.tta import TtaPlan, retry_unverified
 
-    loop = session.loop(threshold, max_passes, trust_halt)
-    rng = np.random.default_rng(seed)
+    def solve(model, rng: np.random.Generator, chunk: list) -> list:
+        loop = model.loop(threshold, max_passes, trust_halt)
+        if tta > 1:
+            plan = TtaPlan.build(model.kind, chunk, tta, rng)
+            first = plan.vote([p for p in loop.run(plan.variants) if p.halted])
+        else:
+            final: dict[int, Pass] = {p.index: p for p in loop.run(chunk) if p.halted}
+            first = [final[i].result() for i in range(len(chunk))]
+        return retry_unverified(loop, chunk, first, retry_tta, rng)  # retry_tta 0: as they are
+
+    threshold_used = session.loop(threshold, max_passes, trust_halt).threshold
+    rng, fallback_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
     puzzles: list[Sudoku] | list[Maze]
     if data.kind == "sudoku":
         puzzles = [Sudoku(p) for p in data.puzzles]
@@ -190,16 +207,16 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
     per_batch = max(1, batch // tta)
     for start in range(0, len(puzzles), per_batch):
         chunk = puzzles[start : start + per_batch]
-        if tta > 1:
-            plan = TtaPlan.build(session.kind, chunk, tta, rng)
-            first = plan.vote([p for p in loop.run(plan.variants) if p.halted])
-        else:
-            final: dict[int, Pass] = {p.index: p for p in loop.run(chunk) if p.halted}
-            first = [final[i].result() for i in range(len(chunk))]
-        results += retry_unverified(loop, chunk, first, retry_tta, rng)  # retry_tta 0: as they are
+        first = solve(session, rng, chunk)
+        if fallback is not None:
+            def again(todo: list[int], chunk: list = chunk) -> list:
+                return solve(fallback, fallback_rng, [chunk[i] for i in todo])
+
+            first = with_fallback(first, again)
+        results += first
         _LOGGER.info("solved %d / %d", min(start + per_batch, len(puzzles)), len(puzzles))
     ok = np.array([r.solved for r in results])
-    halted = np.array([r.halt_probability >= loop.threshold for r in results])
+    halted = np.array([r.halt_probability >= threshold_used for r in results])
     passes = np.array([r.passes for r in results])
     if data.kind == "sudoku":
         cells = np.array([(np.asarray(r.answer).reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
@@ -207,7 +224,8 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
         cells = np.array([(r.answer.grid.reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
     work = np.array([r.work for r in results])
     retried = np.array([r.retried for r in results])
-    return group_reports(data.groups, ok, cells, passes, halted, work=work, retried=retried)
+    fell_back = np.array([r.fell_back for r in results])
+    return group_reports(data.groups, ok, cells, passes, halted, work=work, retried=retried, fell_back=fell_back)
 
 
 # --------------------------------------------------------------------------------------------
@@ -362,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retry-tta", type=int, metavar="K",
                         help="with --solver: solve unverified puzzles again as K other symmetric variants, as the "
                              "app does (default: the app's 4; 0 with --trust-halt, the paper's protocol)")
+    parser.add_argument("--fallback-onnx", type=Path, metavar="PATH",
+                        help="with --solver: solve what stays unverified again with this model (as trm-solve "
+                             "--int8 does with the fp32 model)")
     parser.add_argument("--workers", type=int, default=1, help="processes generating puzzles")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
@@ -378,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tta needs --solver")
     if args.tta < 1:
         parser.error("--tta must be at least 1")
+    if args.fallback_onnx is not None and not args.solver:
+        parser.error("--fallback-onnx needs --solver")
     if args.retry_tta is not None and not args.solver:
         parser.error("--retry-tta needs --solver")
     if args.retry_tta is not None and args.retry_tta < 0:
@@ -392,24 +415,30 @@ def main(argv: list[str] | None = None) -> int:
 
             session = ModelSession.open(args.onnx, SessionSettings(force_cpu=args.cpu))
             kind = session.card.kind
+            fallback = (ModelSession.open(args.fallback_onnx, SessionSettings(force_cpu=args.cpu))
+                        if args.fallback_onnx else None)
+            if fallback is not None and fallback.card.kind != kind:
+                parser.error(f"--fallback-onnx {args.fallback_onnx} solves {fallback.card.kind}, --onnx {kind}")
             data = (file_set(kind, args.puzzles, args.solutions, args.group_by, args.limit_per_group)
                     if args.puzzles else
                     generated_set(kind, [g.strip() for g in args.generate.split(",") if g.strip()], args.count,
                                   args.seed, args.maze_size, args.maze_min_path, args.workers))
             started = time.time()
             reports = evaluate_solver(data, session, args.threshold, args.max_passes, args.tta, args.batch,
-                                      trust_halt=args.trust_halt, retry_tta=args.retry_tta)
+                                      trust_halt=args.trust_halt, retry_tta=args.retry_tta, fallback=fallback)
             seconds = time.time() - started
             args.max_passes = args.max_passes or session.card.max_passes
             args.threshold = args.threshold or session.card.halt_threshold
             print(f"# solver {args.onnx} ({session.provider_line}) on {data.source}: {len(data.puzzles)} "
                   f"puzzles, cap {args.max_passes} passes, threshold {args.threshold}, TTA {args.tta}, "
                   f"retry of unverified over {args.retry_tta} other variants, "
-                  f"{'halt head decides' if args.trust_halt else 'rule checker overrules the halt head'}, {seconds:.0f} s")
+                  + (f"then {args.fallback_onnx} for what stays unverified, " if fallback else "")
+                  + f"{'halt head decides' if args.trust_halt else 'rule checker overrules the halt head'}, {seconds:.0f} s")
             print(format_table(reports))
             if args.json:
                 args.json.write_text(json.dumps({"model": str(args.onnx), "data": data.source, "solver": True,
                                                  "tta": args.tta, "retry_tta": args.retry_tta,
+                                                 "fallback": str(args.fallback_onnx) if fallback else None,
                                                  "max_passes": args.max_passes,
                                                  "trust_halt": args.trust_halt,
                                                  "threshold": args.threshold,

@@ -190,6 +190,7 @@ def test_arc_records_read_a_task():
         (["--kind", "chess"], "invalid choice"),
         (["--frobnicate"], "unrecognized arguments"),
         (["--int8", "--model", "m.onnx"], "--int8 picks the shipped int8 model"),
+        (["--no-fallback"], "--no-fallback goes with --int8"),
     ],
 )
 def test_bad_flags_exit_2(tmp_path, capsys, argv, message):
@@ -217,16 +218,38 @@ def test_model_problems_exit_1(tmp_path, capsys, monkeypatch):
     assert code == 1 and "sudoku.int8.onnx" in err and "--quantize int8`" in err
 
 
-def test_int8_takes_the_shipped_int8_variant(tmp_path, capsys, monkeypatch):
+def _shipped(tmp_path: Path, monkeypatch, *names: str) -> tuple[Path, list[Path]]:
+    """A models folder holding the tiny Sudoku model under `names`, and a list of opened paths."""
     models = tmp_path / "models"
     models.mkdir()
-    shutil.copy(SUDOKU_MODEL, models / "sudoku.int8.onnx")
-    shutil.copy(sidecar_path(Path(SUDOKU_MODEL)), sidecar_path(models / "sudoku.int8.onnx"))
+    for name in names:
+        shutil.copy(SUDOKU_MODEL, models / name)
+        shutil.copy(sidecar_path(Path(SUDOKU_MODEL)), sidecar_path(models / name))
     monkeypatch.setattr(cli, "model_dirs", lambda: [models])
-    opened = []
+    opened: list[Path] = []
     real_open = cli.ModelSession.open
     monkeypatch.setattr(cli.ModelSession, "open", lambda path, settings: (opened.append(Path(path)), real_open(path, settings))[1])
+    return models, opened
+
+
+def test_int8_takes_the_shipped_int8_variant_and_fp32_for_what_it_leaves(tmp_path, capsys, monkeypatch):
+    models, opened = _shipped(tmp_path, monkeypatch, "sudoku.int8.onnx", "sudoku.onnx")
     (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(2), "sdm"))
-    code, out, _ = _run(capsys, str(tmp_path / "p.sdm"), "--int8", "--retry-tta", "0")
+    code, out, err = _run(capsys, str(tmp_path / "p.sdm"), "--int8", "--retry-tta", "0")
     assert code == 0 and len(out) == 2
-    assert opened == [models / "sudoku.int8.onnx"]
+    assert opened == [models / "sudoku.int8.onnx", models / "sudoku.onnx"]
+    # The tiny model's answers never verify, so both puzzles went to the fp32 model.
+    assert "2 solved again with the fp32 model (0 verified then)" in err
+
+
+def test_int8_without_fallback_opens_one_model(tmp_path, capsys, monkeypatch):
+    models, opened = _shipped(tmp_path, monkeypatch, "sudoku.int8.onnx")
+    (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(2), "sdm"))
+    code, _, err = _run(capsys, str(tmp_path / "p.sdm"), "--int8")
+    assert code == 1 and "no shipped sudoku model" in err and "--no-fallback goes without it" in err
+    opened.clear()
+    code, out, err = _run(capsys, str(tmp_path / "p.sdm"), "--int8", "--no-fallback", "--retry-tta", "0")
+    assert code == 0 and len(out) == 2
+    assert opened == [models / "sudoku.int8.onnx"] and "fp32" not in err
+
+

@@ -78,10 +78,11 @@ class _OracleSession:
     figures are known in advance.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, answers_all: bool = False) -> None:
         from solver.kinds import SudokuKind
 
         self.kind = SudokuKind()
+        self.answers_all = answers_all  # no blind spot at r1c1: a perfect fallback model
 
     def step(self, tokens, y, z):
         from solver.halting import StepOutput
@@ -91,9 +92,10 @@ class _OracleSession:
         logits = np.full((*tokens.shape, 11), -5.0, np.float32)
         halt = np.full(len(tokens), -5.0, np.float32)
         for b, row in enumerate(digits):
-            answer = solve(row.astype(np.int8)) if row[0] else np.ones(81, np.int64)
+            answers = bool(row[0]) or self.answers_all
+            answer = solve(row.astype(np.int8)) if answers else np.ones(81, np.int64)
             np.put_along_axis(logits[b], (np.asarray(answer, np.int64) + 1)[:, None], 5.0, -1)
-            halt[b] = 5.0 if row[0] else -5.0
+            halt[b] = 5.0 if answers else -5.0
         return StepOutput(y, z, logits, halt)
 
     def loop(self, threshold, max_passes, trust_halt=False):
@@ -145,3 +147,16 @@ def test_solver_mode_retries_exactly_the_unverified_puzzles():
     assert retried.verified > plain.verified
     assert retried.mean_work > retried.mean_passes
     assert "retried" in ev.format_table([retried]) and "retried" not in ev.format_table([plain])
+
+
+def test_solver_mode_sends_exactly_the_unverified_puzzles_to_the_fallback():
+    data = ev.generated_set("sudoku", ["singles"], 8, seed=5)
+    blank = data.puzzles[:, 0] == 0
+    assert blank.any() and not blank.all()
+    report = ev.evaluate_solver(data, _OracleSession(), None, 3, tta=1, batch=3,
+                                fallback=_OracleSession(answers_all=True))[0]
+    assert report.verified == pytest.approx(1.0)
+    assert report.fell_back == pytest.approx(blank.mean())
+    # A failed puzzle ran 3 passes in the first model, then 1 in the fallback.
+    assert report.mean_passes == pytest.approx(np.where(blank, 4, 1).mean())
+    assert "fallback" in ev.format_table([report])
