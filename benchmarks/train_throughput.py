@@ -55,8 +55,8 @@ def step_matmuls(cfg: ModelConfig, batch: int) -> list[tuple[int, int, int, int]
     (S*B, D) @ (D, 2I) then (S*B, I) @ (I, D); the token mixing is (2I_s, S) @ (S, B*D) then
     (S, I_s) @ (I_s, B*D). T(n+1) net calls run forward, the last n+1 backward, where each
     product Y = A @ B also costs dA = dY @ B^T (M,N,K) and dB = A^T @ dY (K,M,N). The answer
-    head runs once forward and once backward. A profile of the compiled bf16 step lists exactly
-    these shapes among its aten::mm calls (the "in matmuls" column times them).
+    head runs once forward and once backward. A profile of the compiled bf16 step shows these
+    products as its aten::mm calls, some as their transpose (the "in matmuls" column times them).
     """
     if cfg.mixer != "mlp":
         raise ValueError("the throughput benchmark covers the MLP (mlp_t) model only")
