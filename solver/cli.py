@@ -317,10 +317,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if model.card.kind != kind:
         err.write(f"trm-solve: model problem: {model_path} solves {model.card.kind}, the puzzles are {kind}\n")
         return 1
-    fallback = None
+    fallback: tuple[ModelSession, HaltingLoop] | None = None  # the fp32 model behind --int8, and its loop
     if args.int8 and not args.no_fallback and kind != "arc":  # an ARC answer never fails a rule check
         try:
-            fallback = ModelSession.open(default_model(kind), SessionSettings(force_cpu=args.cpu))
+            fp32 = ModelSession.open(default_model(kind), SessionSettings(force_cpu=args.cpu))
+            fallback = fp32, fp32.loop(args.threshold, args.max_passes)
         except ValueError as e:
             err.write(f"trm-solve: model problem: {e} (the fp32 model solves what int8 leaves unverified; "
                       "--no-fallback goes without it)\n")
@@ -330,7 +331,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     retry = 0 if kind == "arc" else args.retry_tta  # an ARC answer has no rules to fail
     records = read_records(args.file, kind)
     loop = model.loop(args.threshold, args.max_passes)
-    fallback_loop = fallback.loop(args.threshold, args.max_passes) if fallback is not None else None
     rng = np.random.default_rng(0)
     fallback_rng = np.random.default_rng(1)  # its own stream: the int8 answers stay those of --no-fallback
     per_batch = max(1, BATCH // args.tta)
@@ -352,8 +352,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             valid.append(r)
         show = err if args.show else None
         solved = solve_batch(model, loop, valid, args.tta, rng, show, retry)
-        if fallback is not None and fallback_loop is not None:
-            solved = fall_back(fallback, fallback_loop, valid, solved, args.tta, fallback_rng, show, retry)
+        if fallback is not None:
+            solved = fall_back(*fallback, valid, solved, args.tta, fallback_rng, show, retry)
         results = iter(solved)
         valid_ids = {id(r) for r in valid}
         for r in chunk:

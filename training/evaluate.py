@@ -180,22 +180,22 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
     `fallback` session, the same again with that model for what is still unverified (as
     `trm-solve --int8` does with the fp32 model; see solver/fallback.py)."""
     from solver.fallback import with_fallback
-    from solver.halting import Pass
+    from solver.halting import HaltingLoop, Pass
     from solver.maze import Maze
     from solver.sudoku import Sudoku
     from solver.tta import TtaPlan, retry_unverified
 
-    def solve(model, rng: np.random.Generator, chunk: list) -> list:
-        loop = model.loop(threshold, max_passes, trust_halt)
+    def solve(loop: HaltingLoop, rng: np.random.Generator, chunk: list) -> list:
         if tta > 1:
-            plan = TtaPlan.build(model.kind, chunk, tta, rng)
+            plan = TtaPlan.build(loop.kind, chunk, tta, rng)
             first = plan.vote([p for p in loop.run(plan.variants) if p.halted])
         else:
             final: dict[int, Pass] = {p.index: p for p in loop.run(chunk) if p.halted}
             first = [final[i].result() for i in range(len(chunk))]
         return retry_unverified(loop, chunk, first, retry_tta, rng)  # retry_tta 0: as they are
 
-    threshold_used = session.loop(threshold, max_passes, trust_halt).threshold
+    loop = session.loop(threshold, max_passes, trust_halt)
+    fallback_loop = fallback.loop(threshold, max_passes, trust_halt) if fallback is not None else None
     rng, fallback_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
     puzzles: list[Sudoku] | list[Maze]
     if data.kind == "sudoku":
@@ -207,16 +207,16 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
     per_batch = max(1, batch // tta)
     for start in range(0, len(puzzles), per_batch):
         chunk = puzzles[start : start + per_batch]
-        first = solve(session, rng, chunk)
-        if fallback is not None:
-            def again(todo: list[int], chunk: list = chunk) -> list:
-                return solve(fallback, fallback_rng, [chunk[i] for i in todo])
+        first = solve(loop, rng, chunk)
+        if fallback_loop is not None:
+            def again(todo: list[int], chunk: list = chunk, fallback_loop: HaltingLoop = fallback_loop) -> list:
+                return solve(fallback_loop, fallback_rng, [chunk[i] for i in todo])
 
             first = with_fallback(first, again)
         results += first
         _LOGGER.info("solved %d / %d", min(start + per_batch, len(puzzles)), len(puzzles))
     ok = np.array([r.solved for r in results])
-    halted = np.array([r.halt_probability >= threshold_used for r in results])
+    halted = np.array([r.halt_probability >= loop.threshold for r in results])
     passes = np.array([r.passes for r in results])
     if data.kind == "sudoku":
         cells = np.array([(np.asarray(r.answer).reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
