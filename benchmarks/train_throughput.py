@@ -29,23 +29,28 @@ from training.model import ModelConfig, TinyRecursiveModel, swiglu_width
 MATMUL_OPS = ("aten::mm", "aten::addmm", "aten::bmm", "aten::_mkldnn_matmul")
 
 
-def matmul_rate(dtype: torch.dtype, n: int = 2048, repeats: int = 4, trials: int = 5) -> float:
-    """GFLOP/s of an n^3 matmul in `dtype`: the best of `trials` timings of `repeats` products.
+def fastest_product(a: torch.Tensor, b: torch.Tensor, trials: int, repeats: int = 1, warmup: int = 2) -> float:
+    """Seconds of one ``a @ b``: the best of `trials` timings of `repeats` products, after warm-up.
 
     The best, not the mean: a peak is what the CPU can do, and one timing on this shared machine
     varied by 30% from run to run (458-654 GFLOP/s in bf16).
     """
-    a = torch.randn(n, n).to(dtype)
-    b = torch.randn(n, n).to(dtype)
-    for _ in range(2):
+    for _ in range(warmup):
         a @ b
-    best = 0.0
+    best = float("inf")
     for _ in range(trials):
         start = time.perf_counter()
         for _ in range(repeats):
             a @ b
-        best = max(best, 2 * n**3 * repeats / (time.perf_counter() - start) / 1e9)
+        best = min(best, (time.perf_counter() - start) / repeats)
     return best
+
+
+def matmul_rate(dtype: torch.dtype, n: int = 2048, repeats: int = 4, trials: int = 5) -> float:
+    """GFLOP/s of an n^3 matmul in `dtype` (`fastest_product`)."""
+    a = torch.randn(n, n).to(dtype)
+    b = torch.randn(n, n).to(dtype)
+    return 2 * n**3 / fastest_product(a, b, trials, repeats) / 1e9
 
 
 def step_matmuls(cfg: ModelConfig, batch: int) -> list[tuple[int, int, int, int]]:
@@ -92,11 +97,7 @@ def matmul_ceiling(cfg: ModelConfig, batch: int, dtype: torch.dtype, trials: int
         for rows, cols in ((m, n), (n, m)):
             a = torch.randn(rows, k).to(dtype)
             for b in (torch.randn(k, cols).to(dtype), torch.randn(cols, k).to(dtype).t()):
-                a @ b
-                for _ in range(trials):
-                    start = time.perf_counter()
-                    a @ b
-                    best = min(best, time.perf_counter() - start)
+                best = min(best, fastest_product(a, b, trials, warmup=1))
         seconds += count * best
     return batch / seconds
 
