@@ -170,6 +170,28 @@ class SwiGLU(nn.Module):
         return (self.down.weight.to(dtype) @ hidden).view(s, b, d)  # (S, B, D)
 
 
+def positions_mix_norm_fusable(mix: SwiGLU, h: torch.Tensor, eps: float) -> torch.Tensor:
+    """``rms_norm(h + mix.forward_over_positions(h), eps, dim=0)`` written as onnxruntime runs it
+    fastest; used only when exporting (fp32, split weights).
+
+    h (S, B, D) is handled as one (S, B*D) matrix throughout: the residual add rides in the down
+    projection (addmm: one Gemm node), and the mean of squares over positions, plus eps, is a
+    (1, S) @ (S, B*D) product (another Gemm). onnxruntime's reductions over a leading axis are
+    slow: 40 chained norms on the (82, 128) Sudoku shape took 6 us a norm this way against 18 us
+    as Pow, ReduceMean, Add, Sqrt, Reciprocal and Mul. The shipped Sudoku model's fp32 pass at
+    batch 1 went from 6.00 to 5.72 ms.
+    """
+    s, b, d = h.shape
+    flat = h.reshape(s, b * d)  # (S, B*D)
+    w_gate, w_up = mix._halves()
+    hidden = F.silu(w_gate @ flat) * (w_up @ flat)  # (I, B*D)
+    flat = torch.addmm(flat, mix.down.weight, hidden)  # (S, B*D): h + mix(h)
+    mean_row = torch.full((1, s), 1.0 / s, dtype=flat.dtype, device=flat.device)
+    eps_ = torch.tensor(eps, dtype=flat.dtype, device=flat.device)
+    mean_square = torch.addmm(eps_, mean_row, flat * flat)  # (1, B*D): mean(h^2) + eps, one Gemm
+    return (flat / torch.sqrt(mean_square)).view(s, b, d)
+
+
 def rotate_half(x: torch.Tensor) -> torch.Tensor:
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat((-x2, x1), dim=-1)
@@ -270,7 +292,9 @@ class Block(nn.Module):
             # mlp_t: a SwiGLU over the sequence axis, shared by all channels.
             self.mix = SwiGLU(config.carry_len, config.expansion, config.multiple_of)
         self.mlp = SwiGLU(config.hidden_size, config.expansion, config.multiple_of)
-        self.fusable_norms = False  # export sets this (see `rms_norm_fusable`)
+        # Export sets this: norms in the forms ORT runs fastest (`rms_norm_fusable`, and
+        # `positions_mix_norm_fusable` for the mlp mixer).
+        self.fusable_norms = False
 
     def _norm_last(self, x: torch.Tensor) -> torch.Tensor:
         return rms_norm_fusable(x, self.eps).to(x.dtype) if self.fusable_norms else rms_norm(x, self.eps)
@@ -279,7 +303,10 @@ class Block(nn.Module):
         if isinstance(self.mix, SwiGLU):
             # mlp_t: mix along positions, then normalise over the positions axis (as the official
             # code does on its transposed (B, D, S) layout). h is (S, B, D) here.
-            h = rms_norm(h + self.mix.forward_over_positions(h), self.eps, dim=0)
+            if self.fusable_norms:
+                h = positions_mix_norm_fusable(self.mix, h, self.eps)
+            else:
+                h = rms_norm(h + self.mix.forward_over_positions(h), self.eps, dim=0)
         else:
             h = self._norm_last(h + self.mix(h))
         return self._norm_last(h + self.mlp(h))

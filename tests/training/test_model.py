@@ -11,6 +11,8 @@ from training.model import (
     ReasoningNet,
     SwiGLU,
     TinyRecursiveModel,
+    positions_mix_norm_fusable,
+    rms_norm,
     swiglu_width,
 )
 
@@ -93,6 +95,16 @@ def test_mixing_over_positions_is_the_swiglu_applied_along_the_positions_axis():
     torch.testing.assert_close(mix.forward_over_positions(h), expected)
     mix.split_weights = True  # the export form computes the same
     torch.testing.assert_close(mix.forward_over_positions(h), expected)
+
+
+def test_positions_norm_export_form_is_the_training_maths():
+    """The export form (residual in the down projection's addmm, the mean over positions as a
+    product with a row of 1/S) normalises every (b, d) column over positions, as training does."""
+    torch.manual_seed(0)
+    mix = SwiGLU(10, 2.0, 8)
+    h = torch.randn(10, 3, 4) * torch.tensor([0.1, 1.0, 30.0, 5.0])  # (S, B, D), columns of any size
+    expected = rms_norm(h + mix.forward_over_positions(h), 1e-5, dim=0)
+    torch.testing.assert_close(positions_mix_norm_fusable(mix, h, 1e-5), expected)
 
 
 def test_swiglu_width_matches_official_sizing():
