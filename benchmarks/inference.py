@@ -6,7 +6,8 @@ Runs the same weights through the app's own `ModelSession` (its session options,
 batches in chunks of `cpu_batch_chunk`, as the app runs them; "-whole" runs a batch in one go,
 "-nospin" keeps the worker threads asleep between ops)
 in fp32 and in the int8 variant that `python -m export --quantize int8` writes (channel SwiGLUs
-int8, token mixing and heads fp32), and through PyTorch eager fp32 and bf16 autocast, each in its
+and the mlp mixing's gate and up int8; the mixing's down projection, norms and heads fp32), and
+through PyTorch eager fp32 and bf16 autocast, each in its
 own child process so that peak memory (ru_maxrss) is per configuration. Without a checkpoint it builds the
 representative Sudoku model: d=128 TRM-MLP, n=6, T=3, 2 layers, prefix 16, random weights.
 Achieved GFLOP/s come from an analytic FLOP count of one pass; next to them, the fp32 and bf16

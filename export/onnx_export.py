@@ -22,6 +22,7 @@ import onnx
 import torch
 from torch import nn
 
+from export.mixing_int8 import mixing_clips, mixing_swiglus, quantize_token_mixing
 from solver import contract
 from solver.codec import codec_for
 from solver.contract import ModelCard, sidecar_path, write_sidecar
@@ -81,7 +82,9 @@ def prepare_for_onnx(model: TinyRecursiveModel) -> None:
 
     SwiGLUs multiply by the gate and up halves separately (no Split copies) and last-axis
     RMSNorms take the pattern ORT fuses into SimplifiedLayerNormalization. Measured on the
-    representative d=128 model (benchmarks/inference.py): ~10% off the batch-1 pass.
+    representative d=128 model (benchmarks/inference.py): ~10% off the batch-1 pass. The mlp
+    mixer's residual and positions norm become two Gemms (`positions_mix_norm_fusable`): 5% off
+    the shipped Sudoku model's fp32 pass at batch 1.
     """
     from training.model import Block, SwiGLU
 
@@ -132,7 +135,9 @@ def export_step(model: TinyRecursiveModel, out: Path, inner_steps: bool = False)
 
 INT8_DESCRIPTION = (
     "channel SwiGLUs (gate, up, down) int8: per-channel weights, dynamic per-tensor activations, "
-    "SmoothQuant-balanced (alpha 0.5); token mixing and heads fp32"
+    "SmoothQuant-balanced (alpha 0.5); mlp token mixing's gate and up int8: per-tensor weights, "
+    "one activation scale per column (its RMS over positions), calibrated clip; mixing down "
+    "projection, norms and heads fp32"
 )
 SMOOTHING_ALPHA = 0.5  # SmoothQuant's migration strength: half the range moves to the weights
 
@@ -245,11 +250,12 @@ def quantize_int8(
     thirds of a Sudoku pass's FLOPs), with per-output-channel int8 weights and activations
     quantized per tensor at run time (onnxruntime's dynamic quantization, which runs on the
     VNNI int8 kernels). Their inputs are made int8-friendly first (`smooth_channel_swiglus`).
-    What stays fp32, because int8 broke answers there (300 search-grade Sudoku, the shipped
-    model, no retry: fp32 90.3%): the token mixing (per-tensor activation scales span channels
-    of very different size: 70.7%) and the two heads. Calibration runs `calibration_puzzles`
-    puzzles of the model's kind (seed `seed`, apart from the parity puzzles). Returns how many
-    MatMul nodes were quantized.
+    With the mlp mixer, also the token mixing's gate and up, with one activation scale per
+    column (`export.mixing_int8`): per-tensor scales there span channels of very different
+    size and broke answers (300 search-grade Sudoku, the shipped model, no retry: 70.7%
+    against fp32's 90.3%). What stays fp32: the mixing's down projection, the norms and the
+    two heads. Calibration runs `calibration_puzzles` puzzles of the model's kind (seed `seed`,
+    apart from the parity puzzles). Returns how many MatMul nodes were quantized.
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -258,6 +264,7 @@ def quantize_int8(
     rng = np.random.default_rng(seed)
     tokens = torch.as_tensor(parity_tokens(codec_name, calibration_puzzles, cfg.seq_len, cfg.vocab_size, rng))
     smooth_channel_swiglus(model, tokens, cfg.halt_max_steps)
+    clips = mixing_clips(model, tokens, cfg.halt_max_steps) if mixing_swiglus(model) else []
     weights = []
     for swiglu in channel_swiglus(model):
         w_gate, w_up = swiglu._halves()
@@ -272,8 +279,13 @@ def quantize_int8(
             str(folded), str(dst), op_types_to_quantize=["MatMul"], nodes_to_quantize=nodes,
             weight_type=QuantType.QInt8, per_channel=True,
         )
+    quantized = len(nodes)
+    if clips:
+        proto = onnx.load(str(dst))
+        quantized += quantize_token_mixing(proto, model, clips)
+        onnx.save_model(proto, str(dst))
     onnx.checker.check_model(str(dst))
-    return len(nodes)
+    return quantized
 
 
 # ------------------------------------------------------------------------------------------------

@@ -91,16 +91,19 @@ def test_smoothing_is_the_same_function_with_the_range_moved_into_the_weights():
         assert torch.allclose(x, w, rtol=1e-4, atol=1e-5)
 
 
-def test_int8_quantizes_the_channel_swiglus_and_keeps_mixing_and_heads_fp32(tmp_path):
+def test_int8_quantizes_the_swiglus_and_keeps_mixing_down_and_heads_fp32(tmp_path):
     model = small_model("mlp")
     cfg = model.config
     dst = tmp_path / "m.int8.onnx"
     quantized = quantize_int8(model, dst, "sudoku-digits-v1", calibration_puzzles=8)
     calls = cfg.H_cycles * (cfg.L_cycles + 1) * cfg.L_layers  # block applications per step
-    assert quantized == 3 * calls  # gate, up and down of each
+    assert quantized == 5 * calls  # the channel SwiGLU's gate, up and down; the mixing's gate and up
     ops = Counter(n.op_type for n in onnx.load(str(dst)).graph.node)
     assert ops["MatMulInteger"] == 3 * calls
-    assert ops["MatMul"] == 3 * calls + 2  # the token-mixing SwiGLU's three, and the two heads
+    assert ops["MatMulIntegerToFloat"] == 2 * calls  # per-column activation scales (export.mixing_int8)
+    # fp32: the mixing's down projection and the positions norm's mean (a (1, S) product) per
+    # block, and the two heads.
+    assert ops["MatMul"] == 2 * calls + 2
     fp32 = tmp_path / "m.onnx"
     export_step(model, fp32)
     tokens = np.random.default_rng(0).integers(1, 11, (4, 81))
