@@ -34,9 +34,14 @@ HISTOGRAM_BINS = 4096
 RMS_EPS = 1e-12  # keeps an all-zero column at 0 instead of 0/0
 
 
+def mixing_blocks(model: TinyRecursiveModel) -> list[Block]:
+    """The blocks whose token mixing is a SwiGLU over positions (mlp mixer; [] for the others)."""
+    return [block for block in model.net.layers if isinstance(block, Block) and isinstance(block.mix, SwiGLU)]
+
+
 def mixing_swiglus(model: TinyRecursiveModel) -> list[SwiGLU]:
-    """The token-mixing SwiGLU of every block (mlp mixer only; [] for the others)."""
-    return [block.mix for block in model.net.layers if isinstance(block, Block) and isinstance(block.mix, SwiGLU)]
+    """The token-mixing SwiGLU of every such block."""
+    return [block.mix for block in mixing_blocks(model) if isinstance(block.mix, SwiGLU)]
 
 
 def best_clip(counts: np.ndarray, limit: float) -> float:
@@ -59,7 +64,7 @@ def best_clip(counts: np.ndarray, limit: float) -> float:
 
 def mixing_clips(model: TinyRecursiveModel, tokens: torch.Tensor, passes: int) -> list[float]:
     """Per block, the clip of X / rms chosen on `tokens` over `passes` chained passes."""
-    blocks = [block for block in model.net.layers if isinstance(block, Block) and isinstance(block.mix, SwiGLU)]
+    blocks = mixing_blocks(model)
     limit = math.sqrt(model.config.carry_len)  # max |x| / rms over S positions is sqrt(S)
     counts = {id(block): torch.zeros(HISTOGRAM_BINS, dtype=torch.float64) for block in blocks}
 
