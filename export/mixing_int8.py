@@ -171,7 +171,13 @@ def quantize_token_mixing(proto: onnx.ModelProto, model: TinyRecursiveModel, cli
                          | {i.name for i in graph.input})
     del graph.node[:]
     graph.node.extend(nodes)
-    graph.initializer.extend(new_inits)
+    # The fp32 mixing weights are read by nothing now: drop them (onnxruntime would warn and
+    # drop them at every load, and they would be dead weight in the file).
+    fp32_weights = {group[name].input[0] for group in groups.values() for name in group}
+    read = {name for node in graph.node for name in node.input} | {o.name for o in graph.output}
+    kept = [t for t in graph.initializer if t.name not in fp32_weights or t.name in read]
+    del graph.initializer[:]
+    graph.initializer.extend(kept + new_inits)
     if not any(o.domain == "com.microsoft" for o in proto.opset_import):
         proto.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     return sum(len(group) for group in groups.values())

@@ -49,6 +49,8 @@ def test_columns_of_any_size_keep_their_precision():
     assert quantize_token_mixing(int8, model, [4.0, 4.0]) == 4
     ops = [n.op_type for n in int8.graph.node]
     assert ops.count("MatMulIntegerToFloat") == 4 and "MatMul" not in ops
+    read = {name for node in int8.graph.node for name in node.input}
+    assert all(t.name in read for t in int8.graph.initializer)  # the fp32 weights are gone
     rng = np.random.default_rng(0)
     seq = model.config.carry_len
     x = rng.standard_normal((seq, 6)).astype(np.float32) * np.array([1e-3, 1e-2, 1, 1, 1e2, 1e3], np.float32)
