@@ -28,6 +28,7 @@ import onnx
 import torch
 from onnx import helper, numpy_helper
 
+from export.calibration import run_watched
 from training.model import Block, SwiGLU, TinyRecursiveModel
 
 HISTOGRAM_BINS = 4096
@@ -73,15 +74,7 @@ def mixing_clips(model: TinyRecursiveModel, tokens: torch.Tensor, passes: int) -
         scaled = h / torch.sqrt(h.pow(2).mean(0, keepdim=True) + RMS_EPS)
         counts[id(module)] += torch.histc(scaled.abs(), HISTOGRAM_BINS, 0.0, limit).double()
 
-    hooks = [block.register_forward_pre_hook(record) for block in blocks]
-    try:
-        y, z = model.initial_carry(tokens.shape[0])
-        with torch.no_grad():
-            for _ in range(passes):
-                y, z = model(tokens, y, z)[:2]
-    finally:
-        for hook in hooks:
-            hook.remove()
+    run_watched(model, tokens, passes, blocks, record)
     return [best_clip(counts[id(block)].numpy(), limit) for block in blocks]
 
 

@@ -22,6 +22,7 @@ import onnx
 import torch
 from torch import nn
 
+from export.calibration import run_watched
 from export.mixing_int8 import mixing_clips, mixing_swiglus, quantize_token_mixing
 from solver import contract
 from solver.codec import codec_for
@@ -169,15 +170,7 @@ def smooth_channel_swiglus(
         seen = amax.get(id(module))
         amax[id(module)] = h.amax(0) if seen is None else torch.maximum(seen, h.amax(0))
 
-    hooks = [swiglu.down.register_forward_pre_hook(record) for swiglu in swiglus]
-    try:
-        y, z = model.initial_carry(tokens.shape[0])
-        with torch.no_grad():
-            for _ in range(passes):
-                y, z = model(tokens, y, z)[:2]
-    finally:
-        for hook in hooks:
-            hook.remove()
+    run_watched(model, tokens, passes, [swiglu.down for swiglu in swiglus], record)
     scales = []
     with torch.no_grad():
         for swiglu in swiglus:
