@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
-from solver.maze import WALL, shortest_path_length
-from solver.maze_generator import generate_maze
+from solver.kinds.maze import WALL, shortest_path_length
+from solver.kinds.maze.generator import generate_maze
 
 
 def _measure(size: int, min_path: int, count: int, seed: int) -> dict[str, float]:

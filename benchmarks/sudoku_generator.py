@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
-from solver.sudoku_generator import derive_easier, derive_harder, generate
-from solver.sudoku_grading import Grade
+from solver.kinds.sudoku.generator import derive_easier, derive_harder, generate
+from solver.kinds.sudoku.grading import Grade
 
 
 def main() -> None:

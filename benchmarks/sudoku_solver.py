@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from solver.sudoku_search import count_solutions, solve
+from solver.kinds.sudoku.search import count_solutions, solve
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sudoku"
 

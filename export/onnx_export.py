@@ -25,8 +25,8 @@ from torch import nn
 from export.calibration import run_watched
 from export.mixing_int8 import mixing_clips, mixing_swiglus, quantize_token_mixing
 from solver import contract
-from solver.codec import codec_for
 from solver.contract import ModelCard, sidecar_path, write_sidecar
+from solver.kinds import codec_for
 from training.model import Block, SwiGLU, TinyRecursiveModel
 
 _LOGGER = logging.getLogger(__name__)
@@ -388,21 +388,21 @@ def check_parity(
 
 def parity_tokens(codec_name: str, batch: int, seq_len: int, vocab: int, rng: np.random.Generator) -> np.ndarray:
     """(batch, seq_len) int64 model inputs: generated puzzles for Sudoku and maze codecs."""
-    from solver.codec import codec_for
+    from solver.kinds import codec_for
 
     try:
         codec = codec_for(codec_name) if codec_name else None
     except ValueError:
         codec = None
     if codec is not None and codec.seq_len == seq_len and codec.kind == "sudoku":
-        from solver.sudoku_generator import generate
-        from solver.sudoku_grading import Grade
+        from solver.kinds.sudoku.generator import generate
+        from solver.kinds.sudoku.grading import Grade
 
         grades = [Grade.SINGLES, Grade.DEDUCTION, Grade.SEARCH]
         grids = np.stack([generate(rng, grades[i % 3]).puzzle for i in range(batch)])
         return codec.encode_puzzle(grids).astype(np.int64)
     if codec is not None and codec.seq_len == seq_len and codec.kind == "maze":
-        from solver.maze_generator import generate_maze
+        from solver.kinds.maze.generator import generate_maze
 
         side = math.isqrt(seq_len)
         grids = np.stack([generate_maze(side, max(2, side), rng)[0].grid.reshape(-1) for _ in range(batch)])

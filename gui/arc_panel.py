@@ -30,7 +30,7 @@ from gui.puzzle_panel import PuzzlePanel
 from gui.result_text import ERROR, INFO, LEVEL_STYLE, WARNING, describe_result
 from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
 from gui.views.grid_view import GridView
-from solver.arc import ArcPair, ArcTask, format_arc_task, load_arc_task, parse_arc_task
+from solver.kinds.arc import ArcPair, ArcTask, format_arc_task, load_arc_task, parse_arc_task
 from solver.result import SolveResult
 
 ARC_FILTER = "ARC task (*.json);;All files (*)"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.arc import MAX_SIZE, NUM_COLOURS
+from solver.kinds.arc import MAX_SIZE, NUM_COLOURS
 
 ArcSnapshot = tuple[tuple[int, int], bytes]
 

@@ -30,7 +30,7 @@ from gui.sudoku_files import SUDOKU_FILTER
 from gui.sudoku_panel import GRADE_LABELS, SudokuPanel
 from gui.theme import apply_theme
 from gui.views.settings_dialog import SettingsDialog
-from solver.sudoku_grading import Grade
+from solver.kinds.sudoku.grading import Grade
 
 log = logging.getLogger(__name__)
 

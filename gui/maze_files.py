@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from solver.maze import Maze, format_maze, format_maze_csv, parse_maze_document
+from solver.kinds.maze import Maze, format_maze, format_maze_csv, parse_maze_document
 
 MAZE_FILTER = "Maze files (*.txt *.maze *.csv);;All files (*)"
 MazePair = tuple[Maze, Maze | None]  # (question, answer from the file if any)

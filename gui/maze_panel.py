@@ -28,8 +28,8 @@ from gui.puzzle_panel import PuzzlePanel
 from gui.result_text import ERROR, LEVEL_STYLE, SUCCESS, describe_result
 from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
 from gui.views.grid_view import GridView
-from solver.maze import GOAL, START, WALL, Maze, format_maze
-from solver.maze_generator import generate_maze
+from solver.kinds.maze import GOAL, START, WALL, Maze, format_maze
+from solver.kinds.maze.generator import generate_maze
 from solver.result import SolveResult
 
 DEFAULT_SIZE = 15

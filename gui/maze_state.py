@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.maze import GOAL, OPEN, PATH, START, WALL, Maze
+from solver.kinds.maze import GOAL, OPEN, PATH, START, WALL, Maze
 
 MazeSnapshot = tuple[tuple[int, int], bytes]  # (shape, grid bytes)
 

@@ -16,8 +16,8 @@ import numpy as np
 from gui.pass_frame import PassFrame
 from solver.contract import ModelCard
 from solver.halting import Carry, HaltingLoop, Pass, Step
-from solver.kinds import PuzzleKind, kind_for
-from solver.maze import Maze
+from solver.kinds import Kind, kind_for
+from solver.kinds.maze import Maze
 from solver.result import SolveResult
 from solver.tta import RetryPlan, TtaPlan
 
@@ -117,7 +117,7 @@ def display_grid(answer: Any) -> np.ndarray:
     return np.array(answer)
 
 
-def frame_from_pass(p: Pass, kind: PuzzleKind, puzzle: Any, elapsed_s: float) -> PassFrame:
+def frame_from_pass(p: Pass, kind: Kind, puzzle: Any, elapsed_s: float) -> PassFrame:
     """The view's copy of one solver `Pass`."""
     answer = display_grid(p.answer)
     shape = answer.shape

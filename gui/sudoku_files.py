@@ -5,12 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from solver.sudoku import (
-    Sudoku,
-    format_sudoku,
-    format_sudokus,
-    iter_sudoku_records,
-)
+from solver.kinds.sudoku import Sudoku, format_sudoku, format_sudokus, iter_sudoku_records
 
 SUDOKU_FILTER = "Sudoku files (*.txt *.sdk *.sdm *.csv);;All files (*)"
 _FORMAT_BY_SUFFIX = {".csv": "csv", ".sdm": "sdm", ".sdk": "auto", ".txt": "auto"}

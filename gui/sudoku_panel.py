@@ -19,11 +19,11 @@ from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
 from gui.sudoku_files import load_sudoku_file, read_sudokus, sudoku_file_text
 from gui.sudoku_state import SudokuBoardState
 from gui.views.sudoku_board_view import SudokuBoardView
+from solver.kinds.sudoku import Sudoku, format_sudoku
+from solver.kinds.sudoku.generator import GeneratedSudoku, generate
+from solver.kinds.sudoku.grading import Grade
+from solver.kinds.sudoku.search import count_solutions
 from solver.result import SolveResult
-from solver.sudoku import Sudoku, format_sudoku
-from solver.sudoku_generator import GeneratedSudoku, generate
-from solver.sudoku_grading import Grade
-from solver.sudoku_search import count_solutions
 
 GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: "Hard"}
 

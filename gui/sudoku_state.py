@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.sudoku import CELLS, Sudoku, conflicts
+from solver.kinds.sudoku import CELLS, Sudoku, conflicts
 
 SudokuSnapshot = tuple[bytes, bytes]  # (givens, entries) as bytes: cheap to keep in undo history
 

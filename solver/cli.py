@@ -2,15 +2,18 @@
 
     trm-solve FILE [--kind sudoku|maze|arc] [--model PATH] [--max-passes N] [--threshold P]
               [--tta K] [--retry-tta K] [--cpu] [--int8 [--no-fallback]] [--out FILE] [--show]
+              [--jsonl]
 
-A puzzle whose answer the rule checker does not verify is solved again as --retry-tta other
-symmetric variants (default 4; 0 turns it off), and a verified answer from them replaces it.
-With --int8, a puzzle still unverified is then solved again with the fp32 model, as it would be
-without --int8 (solver/fallback.py); --no-fallback keeps the int8 answer.
+Puzzles go through the solve pipeline (solver/solve.py): a puzzle whose answer the rule checker
+does not verify is solved again as --retry-tta other symmetric variants (default 4; 0 turns it
+off), and a verified answer from them replaces it. With --int8, a puzzle still unverified is then
+solved again with the fp32 model, as it would be without --int8; --no-fallback keeps the int8
+answer.
 
 Output (stdout or --out): Sudoku and maze, one line per puzzle in input order (the 81-digit answer,
 or the maze answer row-major in the ``# SGo`` alphabet), an empty line for an invalid puzzle; ARC,
-one JSON object ``{task: [answer grid per test input]}``. Warnings, ``--show`` boards, the progress
+one JSON object ``{task: [answer grid per test input]}``; with --jsonl, one JSON object per puzzle
+for scripts. Warnings, ``--show`` boards, the progress
 bar and the summary go to stderr. Exit codes: 0 done, 1 model problem, 2 bad flags or input.
 """
 
@@ -27,144 +30,34 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from solver import arc, maze, sudoku
-from solver.fallback import with_fallback
-from solver.halting import HaltingLoop, Pass
+from solver import kinds
+from solver.documents import read_document
+from solver.halting import HaltingLoop
+from solver.kinds import Kind, Record
+from solver.models import default_model
 from solver.result import SolveResult, SolveStatus
 from solver.session import ModelSession, SessionSettings
-from solver.tta import RETRY_TTA, RetryPlan, TtaPlan
+from solver.solve import PassMade, Solved, SolveSettings, Stage, StageStarted, solve
+from solver.tta import RETRY_TTA
 
 BATCH = 256  # puzzles (or TTA variants) per pass batch: flat memory on files of any length
-KINDS = ("sudoku", "maze", "arc")
 
 
 class InputError(ValueError):
     """The puzzle file or the flags are unusable (exit code 2)."""
 
 
-@dataclass(frozen=True)
-class Record:
-    """One puzzle of the input file, or why it could not be read."""
-
-    where: str  # "line 12", "maze 3", "task abc test 0"
-    puzzle: Any = None
-    error: str = ""
-    group: str = ""  # ARC: the task the test input belongs to
-
-
 # ------------------------------------------------------------------------------------------------
 # Reading
 
 
-def detect_kind(path: Path, text: str) -> str:
-    """Best guess of the puzzle kind from the file name and contents."""
-    stripped = text.lstrip()
-    if path.suffix.lower() == ".json" or stripped.startswith(("{", "[")):
-        return "arc"
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    first = lines[0] if lines else ""
-    if "," in first:  # CSV: a maze question holds walls, a Sudoku question digits
-        data = lines[1] if len(lines) > 1 and "question" in first.lower() else first
-        return "maze" if "#" in data.split(",")[1 if data.count(",") else 0] else "sudoku"
-    grid_rows = [ln for ln in lines if set(ln) <= set(maze.CHARSET) and "#" in ln]
-    if grid_rows and any("S" in ln for ln in grid_rows) and not any(c.isdigit() for c in text):
-        return "maze"
-    return "sudoku"
-
-
-def sudoku_records(text: str) -> Iterator[Record]:
-    for line_no, item in sudoku.iter_sudoku_records(text):
-        if isinstance(item, ValueError):
-            yield Record(f"line {line_no}", error=str(item))
-        else:
-            yield Record(f"line {line_no}", item)
-
-
-def maze_records(text: str) -> Iterator[Record]:
-    """Text grids one by one (a bad maze is skipped with a warning), or the HRM CSV layout."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if any("," in ln for ln in lines if ln):
-        try:
-            pairs = maze.parse_maze_csv(text)
-        except ValueError as err:
-            raise InputError(f"maze CSV: {err}") from None
-        for i, (question, _answer) in enumerate(pairs, start=1):
-            yield Record(f"maze {i}", question)
-        return
-    block: list[str] = []
-    start = 0
-    number = 0
-    for line_no, line in enumerate([*lines, ""], start=1):
-        if line:
-            start = start or line_no
-            block.append(line)
-            continue
-        if not block:
-            continue
-        number += 1
-        where = f"maze {number} (line {start})"
-        try:
-            found = maze.parse_maze("\n".join(block) + "\n")
-            yield Record(where, found.without_path())
-        except ValueError as err:
-            yield Record(where, error=str(err))
-        block, start = [], 0
-
-
-def arc_records(text: str, name: str) -> Iterator[Record]:
-    """Every test input of a task file, or of a challenges file holding many tasks."""
+def read_records(path: Path, kind: Kind, text: str | None = None) -> list[Record]:
+    """Every record of the file as `kind` reads it; InputError if the file cannot be read."""
     try:
-        tasks = [arc.parse_arc_task(text, name=name)]
-    except ValueError as single:
-        try:
-            tasks = arc.parse_arc_challenges(text)
-        except ValueError:
-            raise InputError(f"ARC: {single}") from None
-    for task in tasks:
-        for i, pair in enumerate(task.test):
-            yield Record(f"task {task.name} test {i}", pair.input, group=task.name)
-
-
-def read_records(path: Path, kind: str) -> list[Record]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read ({err})") from None
-    if kind == "sudoku":
-        try:
-            return list(sudoku_records(text))
-        except ValueError as err:
-            raise InputError(f"{path}: {err}") from None
-    if kind == "maze":
-        return list(maze_records(text))
-    return list(arc_records(text, path.stem))
-
-
-# ------------------------------------------------------------------------------------------------
-# The model
-
-
-def model_dirs() -> list[Path]:
-    """Where shipped models live: beside the installed package, and in a frozen app's bundle."""
-    dirs = [Path(__file__).resolve().parent.parent / "assets" / "models"]
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        dirs.insert(0, Path(frozen) / "assets" / "models")
-    return dirs
-
-
-def default_model(kind: str, int8: bool = False) -> Path:
-    """The shipped model for `kind` (its int8 variant with `int8`); ValueError saying where it
-    looked if there is none."""
-    # No fallback to the tiny test model: its random weights would print confident nonsense.
-    name = f"{kind}.int8.onnx" if int8 else f"{kind}.onnx"
-    for folder in model_dirs():
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    looked = ", ".join(str(d / name) for d in model_dirs())
-    export = f"python -m export --checkpoint C --out assets/models/{kind}.onnx" + (" --quantize int8" if int8 else "")
-    raise ValueError(f"no shipped {kind} model (looked for {looked}); pass --model PATH, or export one with `{export}`")
+        text = read_document(path) if text is None else text
+        return kind.read(text, path.name)
+    except ValueError as err:
+        raise InputError(f"{path}: {err}") from None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -194,9 +87,10 @@ class Progress:
             self.stream.write("\n")
 
 
-def show_pass(p: Pass, model: ModelSession, puzzle: Any, where: str, stream: TextIO) -> None:
+def show_pass(event: PassMade, kind: Kind, where: str, stream: TextIO) -> None:
     """The board after a pass, changed cells marked, with the halt probability."""
-    changed = model.kind.cells(p.changed, p.answer, puzzle)
+    p, puzzle = event.p, event.view_puzzle
+    changed = kind.cells(p.changed, p.answer, puzzle)
     if p.halted and p.check.ok and p.check.verifiable:
         state = "verified, stopped"
     elif p.halted:
@@ -207,62 +101,37 @@ def show_pass(p: Pass, model: ModelSession, puzzle: Any, where: str, stream: Tex
         f"{where} pass {p.number}: halt p={p.halt_probability:.3f} ({state}), "
         f"{int(p.changed.sum())} changed, {p.check.reason}\n"
     )
-    stream.write(model.kind.render(p.answer, puzzle, changed) + "\n\n")
+    stream.write(kind.render(p.answer, puzzle, changed) + "\n\n")
 
 
-def solve_batch(
-    model: ModelSession, loop: HaltingLoop, records: Sequence[Record], tta: int,
-    rng: np.random.Generator, show: TextIO | None, retry_tta: int = 0,
+def show_stage(event: StageStarted, records: Sequence[Record], stream: TextIO) -> None:
+    """Why a puzzle is solved again, for --show."""
+    if event.stage is Stage.VIEWS:
+        for i, passes in zip(event.puzzles, event.after_passes, strict=True):
+            stream.write(f"{records[i].where}: not verified after {passes} passes; "
+                         f"trying {event.views} other symmetric variants\n")
+    elif event.stage is Stage.FALLBACK:
+        for i in event.puzzles:
+            stream.write(f"{records[i].where}: not verified by the int8 model; solving it again in fp32\n")
+
+
+def solve_records(
+    loop: HaltingLoop, records: Sequence[Record], settings: SolveSettings, rng: np.random.Generator,
+    show: TextIO | None, fallback: HaltingLoop | None = None, fallback_rng: np.random.Generator | None = None,
 ) -> list[SolveResult]:
-    """Results for valid records, in order; unverified ones retried over `retry_tta` variants."""
-    results = first_try(model, loop, records, tta, rng, show)
-    retry = RetryPlan.build(model.kind, [r.puzzle for r in records], results, retry_tta, rng)
-    if retry.plan is None:
-        return results
-    if show is not None:
-        for i in retry.todo:
-            show.write(f"{records[i].where}: not verified after {results[i].passes} passes; "
-                       f"trying {retry.k} other symmetric variants\n")
-    return retry.merge([p for p in loop.run(retry.variants) if p.halted])
-
-
-def fall_back(
-    fallback: ModelSession, loop: HaltingLoop, records: Sequence[Record], results: Sequence[SolveResult],
-    tta: int, rng: np.random.Generator, show: TextIO | None, retry_tta: int,
-) -> list[SolveResult]:
-    """`results` (the int8 model's) with the unverified ones solved again by the fp32 `fallback`."""
-
-    def again(todo: list[int]) -> list[SolveResult]:
-        if show is not None:
-            for i in todo:
-                show.write(f"{records[i].where}: not verified by the int8 model; solving it again in fp32\n")
-        return solve_batch(fallback, loop, [records[i] for i in todo], tta, rng, show, retry_tta)
-
-    return with_fallback(results, again)
-
-
-def first_try(
-    model: ModelSession, loop: HaltingLoop, records: Sequence[Record], tta: int,
-    rng: np.random.Generator, show: TextIO | None,
-) -> list[SolveResult]:
+    """Results for valid `records`, in order, through the solve pipeline."""
+    results: dict[int, SolveResult] = {}
     puzzles = [r.puzzle for r in records]
-    if tta > 1:
-        plan = TtaPlan.build(model.kind, puzzles, tta, rng)
-        last = []
-        for p in loop.run(plan.variants):
-            i, v = plan.owner(p.index)
-            if show is not None and v == 0:
-                show_pass(p, model, puzzles[i], records[i].where, show)
-            if p.halted:
-                last.append(p)
-        return plan.vote(last)
-    final: dict[int, Pass] = {}
-    for p in loop.run(puzzles):
-        if show is not None:
-            show_pass(p, model, puzzles[p.index], records[p.index].where, show)
-        if p.halted:
-            final[p.index] = p
-    return [final[i].result() for i in range(len(puzzles))]
+    for event in solve(loop, puzzles, settings, rng, fallback, fallback_rng):
+        if isinstance(event, Solved):
+            results[event.puzzle] = event.result
+        elif show is None:
+            continue
+        elif isinstance(event, StageStarted):
+            show_stage(event, records, show)
+        elif event.stage is Stage.FIRST and event.view == 0:
+            show_pass(event, loop.kind, records[event.puzzle].where, show)
+    return [results[i] for i in range(len(records))]
 
 
 def _chunks(records: Sequence[Record], size: int) -> Iterator[list[Record]]:
@@ -283,6 +152,17 @@ class Summary:
     verified_by_fallback: int = 0
     seconds: float = 0.0
 
+    def add(self, result: SolveResult) -> None:
+        self.puzzles += 1
+        self.invalid += result.status is SolveStatus.INVALID_PUZZLE
+        self.verified += result.status is SolveStatus.VERIFIED
+        self.unverified += result.status is SolveStatus.UNVERIFIED
+        self.passes += result.passes
+        self.retried += result.retried
+        self.verified_by_retry += result.retried and result.solved and not result.fell_back
+        self.fell_back += result.fell_back
+        self.verified_by_fallback += result.fell_back and result.solved
+
     def line(self, provider: str) -> str:
         valid = self.puzzles - self.invalid
         pct = 100.0 * self.verified / valid if valid else 0.0
@@ -299,37 +179,61 @@ class Summary:
         )
 
 
+def choose_kind(args: argparse.Namespace, text: str) -> Kind:
+    """--kind, else what the file looks like; InputError naming the formats tried."""
+    if args.kind:
+        return kinds.get(args.kind)
+    try:
+        return kinds.sniff(text, args.file.name)
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+
+def answer_json(record: Record, result: SolveResult, kind: Kind) -> str:
+    """One --jsonl line: where the puzzle is, what became of it, and its answer."""
+    answer = None
+    if result.answer is not None:
+        answer = kind.format_answer(result.answer) if kind.has_rules else np.asarray(result.answer).tolist()
+    return json.dumps({
+        "where": record.where, **({"task": record.group} if record.group else {}),
+        "status": result.status.value, "verified": result.solved,
+        "passes": result.passes, "work": result.work, "answer": answer,
+        **({"error": result.reason} if result.status is SolveStatus.INVALID_PUZZLE else {}),
+    })
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    kind = args.kind
     try:
-        text_kind = kind or detect_kind(args.file, args.file.read_text(encoding="utf-8", errors="replace"))
-    except OSError as e:
-        raise InputError(f"{args.file}: cannot read ({e.strerror or e})") from None
+        text = read_document(args.file)
+    except ValueError as e:
+        raise InputError(str(e)) from None
     try:
-        model_path = args.model or default_model(text_kind, args.int8)
+        text_kind = None if args.model is not None and not args.kind else choose_kind(args, text)
+        model_path = args.model or default_model(text_kind.name if text_kind else "", args.int8)
         model = ModelSession.open(model_path, SessionSettings(force_cpu=args.cpu))
     except ValueError as e:
+        if isinstance(e, InputError):
+            raise
         err.write(f"trm-solve: model problem: {e}\n")
         return 1
-    if kind is None and args.model is not None:
-        kind = model.card.kind  # the model says what it solves
-    kind = kind or text_kind
-    if model.card.kind != kind:
-        err.write(f"trm-solve: model problem: {model_path} solves {model.card.kind}, the puzzles are {kind}\n")
+    kind = kinds.get(args.kind) if args.kind else (text_kind or kinds.get(model.card.kind))  # the model says
+    if model.card.kind != kind.name:
+        err.write(f"trm-solve: model problem: {model_path} solves {model.card.kind}, the puzzles are {kind.name}\n")
         return 1
-    fallback: tuple[ModelSession, HaltingLoop] | None = None  # the fp32 model behind --int8, and its loop
-    if args.int8 and not args.no_fallback and kind != "arc":  # an ARC answer never fails a rule check
+    kind = model.kind  # bound to the model's codec
+    fallback: HaltingLoop | None = None  # the fp32 model behind --int8
+    if args.int8 and not args.no_fallback and kind.has_rules:  # an ARC answer never fails a rule check
         try:
-            fp32 = ModelSession.open(default_model(kind), SessionSettings(force_cpu=args.cpu))
-            fallback = fp32, fp32.loop(args.threshold, args.max_passes)
+            fallback = ModelSession.open(default_model(kind.name), SessionSettings(force_cpu=args.cpu)).loop(
+                args.threshold, args.max_passes)
         except ValueError as e:
             err.write(f"trm-solve: model problem: {e} (the fp32 model solves what int8 leaves unverified; "
                       "--no-fallback goes without it)\n")
             return 1
-    if kind == "maze" and args.tta > 8:
-        raise InputError(f"--tta {args.tta}: a maze has only 8 symmetric variants")
-    retry = 0 if kind == "arc" else args.retry_tta  # an ARC answer has no rules to fail
-    records = read_records(args.file, kind)
+    if kind.max_views and args.tta > kind.max_views:
+        raise InputError(f"--tta {args.tta}: a {kind.name} puzzle has only {kind.max_views} symmetric variants")
+    settings = SolveSettings(tta=args.tta, retry_tta=args.retry_tta if kind.has_rules else 0)
+    records = read_records(args.file, kind, text)
     loop = model.loop(args.threshold, args.max_passes)
     rng = np.random.default_rng(0)
     fallback_rng = np.random.default_rng(1)  # its own stream: the int8 answers stay those of --no-fallback
@@ -345,39 +249,28 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(f"trm-solve: warning: {r.where}: {r.error}\n")
                 continue
             try:
-                model.kind.validate(r.puzzle)
+                kind.validate(r.puzzle)
             except ValueError as e:
                 err.write(f"trm-solve: warning: {r.where}: {e}\n")
                 continue
             valid.append(r)
         show = err if args.show else None
-        solved = solve_batch(model, loop, valid, args.tta, rng, show, retry)
-        if fallback is not None:
-            solved = fall_back(*fallback, valid, solved, args.tta, fallback_rng, show, retry)
-        results = iter(solved)
+        results = iter(solve_records(loop, valid, settings, rng, show, fallback, fallback_rng))
         valid_ids = {id(r) for r in valid}
         for r in chunk:
-            summary.puzzles += 1
-            result = next(results) if id(r) in valid_ids else SolveResult.invalid(r.error)
-            if result.status is SolveStatus.INVALID_PUZZLE:
-                summary.invalid += 1
-            summary.verified += result.status is SolveStatus.VERIFIED
-            summary.unverified += result.status is SolveStatus.UNVERIFIED
-            summary.passes += result.passes
-            summary.retried += result.retried
-            summary.verified_by_retry += result.retried and result.solved and not result.fell_back
-            summary.fell_back += result.fell_back
-            summary.verified_by_fallback += result.fell_back and result.solved
-            if kind == "arc":
+            result = next(results) if id(r) in valid_ids else SolveResult.invalid(r.error or "invalid puzzle")
+            summary.add(result)
+            if args.jsonl:
+                out.write(answer_json(r, result, kind) + "\n")
+            elif not kind.has_rules:
                 grid = None if result.answer is None else np.asarray(result.answer).tolist()
                 arc_answers.setdefault(r.group, []).append(grid)
             else:
-                line = "" if result.answer is None else model.kind.format_answer(result.answer)
-                out.write(line + "\n")
+                out.write(("" if result.answer is None else kind.format_answer(result.answer)) + "\n")
         out.flush()
         progress.advance(len(chunk))
     progress.close()
-    if kind == "arc":
+    if arc_answers:
         out.write(json.dumps(arc_answers) + "\n")
     summary.seconds = time.perf_counter() - started
     err.write(f"trm-solve: {summary.line(model.provider_line)}\n")
@@ -389,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="trm-solve", description="Solve puzzles with a Tiny Recursive Model (onnxruntime)."
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="puzzles: Sudoku formats, maze text/CSV, ARC JSON")
-    parser.add_argument("--kind", choices=KINDS, help="puzzle kind (default: from the model or the file)")
+    parser.add_argument("--kind", choices=kinds.names(), help="puzzle kind (default: from the model or the file)")
     parser.add_argument("--model", type=Path, help="NAME.onnx with NAME.onnx.json beside it")
     parser.add_argument("--max-passes", type=int, help="cap on passes per puzzle (default: the model's)")
     parser.add_argument("--threshold", type=float, help="halt probability that stops a puzzle (default: the model's)")
@@ -406,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --int8: keep int8's unverified answers, no second solve with the fp32 model")
     parser.add_argument("--out", type=Path, help="write answers here instead of stdout")
     parser.add_argument("--show", action="store_true", help="print the board after every pass (stderr)")
+    parser.add_argument("--jsonl", action="store_true",
+                        help="one JSON object per puzzle (where, status, verified, passes, work, answer) "
+                             "instead of the plain answer lines")
     return parser
 
 

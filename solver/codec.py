@@ -2,7 +2,7 @@
 
 Training encodes its data with these codecs and the app encodes what a person typed with the same
 ones, so what the model was trained on and what it is fed can never drift apart. A model's sidecar
-names its codec (`TokenCodec.name`); `codec_for(name)` finds it again.
+names its codec (`TokenCodec.name`); `solver.kinds.codec_for(name)` finds it again.
 
 Token 0 is PAD everywhere; a label of 0 is ignored by the loss.
 """
@@ -29,7 +29,7 @@ class TokenCodec(Protocol):
 
     @property
     def kind(self) -> str:
-        """One of "sudoku", "maze", "arc"."""
+        """The name of the puzzle kind it encodes."""
         ...
 
     @property
@@ -52,33 +52,3 @@ class TokenCodec(Protocol):
     def decode_answer(self, tokens: np.ndarray) -> Any:
         """The raw grid that predicted tokens (L,) or (B, L) stand for."""
         ...
-
-
-_REGISTRY: dict[str, TokenCodec] = {}
-
-
-def register_codec(codec: TokenCodec) -> TokenCodec:
-    """Make `codec` findable by its name; returns it so modules can register at definition."""
-    existing = _REGISTRY.get(codec.name)
-    if existing is not None and existing is not codec:
-        raise ValueError(f"two different codecs are named {codec.name!r}")
-    _REGISTRY[codec.name] = codec
-    return codec
-
-
-def codec_for(name: str) -> TokenCodec:
-    """The codec called `name`; ValueError naming the known ones if there is none."""
-    # The kinds register themselves on import; import them here so a caller holding only a
-    # name (from a sidecar) does not need to know which module defines it.
-    from solver import arc, maze, sudoku  # noqa: F401
-
-    if name not in _REGISTRY and name.startswith("maze-"):
-        # Maze codecs exist for every side length; make the one a sidecar names on demand.
-        size = name.removeprefix("maze-").split("x", 1)[0]
-        if size.isdigit() and name == f"maze-{size}x{size}-v1":
-            return register_codec(maze.MazeCodec(int(size)))
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY)) or "none"
-        raise ValueError(f"unknown token codec {name!r} (known: {known})") from None

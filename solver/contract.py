@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from solver import kinds
+
 SCHEMA_VERSION = 1
 SIDECAR_SUFFIX = ".json"  # NAME.onnx -> NAME.onnx.json
 
@@ -37,7 +39,6 @@ OUTPUT_NAMES = (OUTPUT_Y, OUTPUT_Z, OUTPUT_LOGITS, OUTPUT_HALT)
 OUTPUT_NAMES_WITH_INNER = (*OUTPUT_NAMES, OUTPUT_INNER)
 BATCH_DIM = "batch"  # the name of the dynamic axis in the graph
 
-KINDS = ("sudoku", "maze", "arc")
 
 
 def sidecar_path(model_path: str | Path) -> Path:
@@ -95,8 +96,8 @@ class ModelCard:
                 f"sidecar field 'schema_version' is {self.schema_version!r}; this app reads "
                 f"schema {SCHEMA_VERSION}"
             )
-        if self.kind not in KINDS:
-            raise ValueError(f"sidecar field 'kind' must be one of {KINDS}, not {self.kind!r}")
+        if self.kind not in kinds.names():
+            raise ValueError(f"sidecar field 'kind' must be one of {kinds.names()}, not {self.kind!r}")
         if not isinstance(self.codec, str) or not self.codec:
             raise ValueError("sidecar field 'codec' must be a non-empty string")
         for name in ("height", "width", "vocab_size", "seq_len", "carry_len", "hidden_size",

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from solver.contract import ModelCard
-from solver.kinds import PuzzleKind
+from solver.kinds.protocol import Kind
 from solver.result import RuleCheck, SolveResult
 
 
@@ -100,7 +100,7 @@ class HaltingLoop:
     def __init__(
         self,
         step: Step,
-        kind: PuzzleKind,
+        kind: Kind,
         initial_carry: Callable[[int], tuple[np.ndarray, np.ndarray]],
         threshold: float = 0.5,
         max_passes: int = 16,
@@ -125,7 +125,7 @@ class HaltingLoop:
 
     @classmethod
     def from_card(
-        cls, step: Step, card: ModelCard, kind: PuzzleKind,
+        cls, step: Step, card: ModelCard, kind: Kind,
         threshold: float | None = None, max_passes: int | None = None, trust_halt: bool = False,
     ) -> HaltingLoop:
         """A loop with the card's initial carry and defaults (overridable)."""

@@ -42,7 +42,7 @@ class SolveResult:
     work_passes: int = 0  # passes run for this puzzle over all its variants (0: just `passes`)
     views: int = 1  # symmetric variants the chosen answer was voted over
     retried: bool = False  # unverified at first, then run again as other variants
-    fell_back: bool = False  # unverified by the int8 model, then solved again by fp32 (solver/fallback.py)
+    fell_back: bool = False  # unverified by the int8 model, then solved again by fp32 (solver/solve.py)
 
     @property
     def solved(self) -> bool:

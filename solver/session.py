@@ -28,7 +28,7 @@ import onnxruntime as ort
 from solver import contract
 from solver.contract import ModelCard, read_sidecar, sidecar_path
 from solver.halting import HaltingLoop, StepOutput
-from solver.kinds import PuzzleKind, kind_for
+from solver.kinds import Kind, kind_for
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ class ModelSession:
             raise ValueError(f"cpu_batch_chunk must be 0 or more, not {cpu_batch_chunk}")
         self.path = path
         self.card = card
-        self.kind: PuzzleKind = kind_for(card.kind, card.codec)
+        self.kind: Kind = kind_for(card.kind, card.codec)
         self._session = session
         self.provider_line = provider_line
         self.provider = session.get_providers()[0]

@@ -1,77 +1,30 @@
 """Test-time augmentation: K symmetric variants of each puzzle in one batch, then a vote.
 
-Variant 0 is always the puzzle itself. Sudoku variants use `SudokuSymmetry` (digit relabelling,
-band/row/stack/column shuffles, transpose); mazes the 8 dihedral maps; ARC a dihedral map plus a
-permutation of colours 1-9. Each variant's answer is mapped back with the inverse map, checked
+Variant 0 is always the puzzle itself; the others are the kind's own symmetries
+(`Kind.augmentations`: for Sudoku digit relabelling and line shuffles, for mazes the 8 dihedral
+maps, for ARC a dihedral map plus a permutation of colours 1-9). Each variant's answer is mapped back with the inverse map, checked
 against the *original* puzzle, and the vote picks by rule validity first, then by the summed
 confidence of identical answers (the paper's ARC evaluation votes the same way).
 
-`retry_unverified` is the solver's default second chance: a puzzle whose answer the rule checker
-does not verify is run again as K *other* symmetric variants, and their verified answer, if any,
-replaces the first one. Puzzles the model solves outright cost nothing extra.
+`RetryPlan` is the solver's default second chance: a puzzle whose answer the rule checker does not
+verify is run again as K *other* symmetric variants, and their verified answer, if any, replaces
+the first one. Puzzles the model solves outright cost nothing extra. The solve pipeline
+(solver/solve.py) is what runs these plans.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from solver.grid_symmetry import NUM_DIHEDRAL, ArcAugmentation, MazeAugmentation
-from solver.halting import HaltingLoop, Pass
-from solver.kinds import PuzzleKind
+from solver.halting import Pass
+from solver.kinds.protocol import Augmentation, Kind
 from solver.result import RuleCheck, SolveResult, SolveStatus
-from solver.sudoku import Sudoku
-from solver.sudoku_symmetry import SudokuSymmetry
-
-
-class Augmentation(Protocol):
-    def apply(self, puzzle: Any) -> Any: ...
-
-    def invert(self, answer: Any) -> Any: ...
-
-
-@dataclass(frozen=True, eq=False)
-class SudokuAugmentation:
-    """A `SudokuSymmetry` acting on `Sudoku` puzzles and (81,) answers."""
-
-    symmetry: SudokuSymmetry
-
-    def apply(self, puzzle: Sudoku) -> Sudoku:
-        return Sudoku(self.symmetry.apply(puzzle.givens), source=puzzle.source)
-
-    def invert(self, answer: np.ndarray) -> np.ndarray:
-        return self.symmetry.invert(np.asarray(answer))
-
 
 RETRY_TTA = 4  # the solver's default: unverified puzzles get this many other variants
-MAX_MAZE_RETRY = NUM_DIHEDRAL - 1  # a maze has 7 symmetric variants besides itself
-
-
-def augmentations(kind: str, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:
-    """K maps for one puzzle: the identity first, or (``identity=False``) K others."""
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"TTA needs K >= 1 variants, not {k!r}")
-    fresh = k - 1 if identity else k
-    own: Augmentation
-    others: list[Augmentation]
-    if kind == "sudoku":
-        own = SudokuAugmentation(SudokuSymmetry.identity())
-        others = [SudokuAugmentation(SudokuSymmetry.random(rng)) for _ in range(fresh)]
-    elif kind == "maze":
-        if fresh > NUM_DIHEDRAL - 1:
-            raise ValueError(f"a maze has only {NUM_DIHEDRAL} distinct symmetric variants, not {k}"
-                             + ("" if identity else " besides itself"))
-        own = MazeAugmentation(0)
-        others = [MazeAugmentation(int(i)) for i in rng.permutation(np.arange(1, NUM_DIHEDRAL))[:fresh]]
-    elif kind == "arc":
-        own = ArcAugmentation()
-        others = [ArcAugmentation.random(rng) for _ in range(fresh)]
-    else:
-        raise ValueError(f"no augmentations for puzzle kind {kind!r}")
-    return [own, *others] if identity else others
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +60,7 @@ def vote(candidates: Sequence[Candidate]) -> Candidate:
 class TtaPlan:
     """Puzzles expanded into K variants each: variant v of puzzle i is `variants[i * k + v]`."""
 
-    kind: PuzzleKind
+    kind: Kind
     puzzles: tuple[Any, ...]
     k: int
     maps: tuple[tuple[Augmentation, ...], ...]  # per puzzle, its K maps
@@ -115,9 +68,9 @@ class TtaPlan:
 
     @staticmethod
     def build(
-        kind: PuzzleKind, puzzles: Sequence[Any], k: int, rng: np.random.Generator, identity: bool = True
+        kind: Kind, puzzles: Sequence[Any], k: int, rng: np.random.Generator, identity: bool = True
     ) -> TtaPlan:
-        maps = tuple(tuple(augmentations(kind.name, k, rng, identity)) for _ in puzzles)
+        maps = tuple(tuple(kind.augmentations(k, rng, identity)) for _ in puzzles)
         variants = tuple(m.apply(p) for p, ms in zip(puzzles, maps, strict=True) for m in ms)
         return TtaPlan(kind, tuple(puzzles), k, maps, variants)
 
@@ -150,27 +103,14 @@ class TtaPlan:
         return results
 
 
-def solve_tta(
-    loop: HaltingLoop, puzzles: Sequence[Any], k: int, rng: np.random.Generator
-) -> list[SolveResult]:
-    """Solve every puzzle with K variants in one batch and vote; results in input order.
-
-    A window that wants to show the variants thinking builds the `TtaPlan` itself, runs
-    ``loop.run(plan.variants)`` and calls ``plan.vote`` on the final passes.
-    """
-    plan = TtaPlan.build(loop.kind, puzzles, k, rng)
-    last = [p for p in loop.run(plan.variants) if p.halted]
-    return plan.vote(last)
-
-
 def needs_retry(result: SolveResult) -> bool:
     """An answer the rule checker could have verified but did not (ARC answers never verify)."""
     return result.status in (SolveStatus.BROKEN_RULES, SolveStatus.NO_ANSWER)
 
 
-def retry_limit(kind: str, k: int) -> int:
+def retry_limit(kind: Kind, k: int) -> int:
     """`k` capped at the number of variants a puzzle of `kind` has besides itself."""
-    return min(k, MAX_MAZE_RETRY) if kind == "maze" else k
+    return min(k, kind.max_views - 1) if kind.max_views else k
 
 
 def merge_retry(first: SolveResult, retried: SolveResult) -> SolveResult:
@@ -197,12 +137,12 @@ class RetryPlan:
 
     @staticmethod
     def build(
-        kind: PuzzleKind, puzzles: Sequence[Any], results: Sequence[SolveResult], k: int,
+        kind: Kind, puzzles: Sequence[Any], results: Sequence[SolveResult], k: int,
         rng: np.random.Generator,
     ) -> RetryPlan:
         if len(puzzles) != len(results):
             raise ValueError(f"{len(puzzles)} puzzles but {len(results)} results")
-        k = retry_limit(kind.name, k)
+        k = retry_limit(kind, k)
         todo = tuple(i for i, r in enumerate(results) if needs_retry(r))
         plan = TtaPlan.build(kind, [puzzles[i] for i in todo], k, rng, identity=False) if k >= 1 and todo else None
         return RetryPlan(tuple(results), todo, plan)
@@ -223,15 +163,3 @@ class RetryPlan:
         for i, again in zip(self.todo, self.plan.vote(last_passes), strict=True):
             merged[i] = merge_retry(self.results[i], again)
         return merged
-
-
-def retry_unverified(
-    loop: HaltingLoop, puzzles: Sequence[Any], results: Sequence[SolveResult], k: int,
-    rng: np.random.Generator,
-) -> list[SolveResult]:
-    """`results` with every unverified answer given a second chance over K other variants
-    (see `RetryPlan`)."""
-    retry = RetryPlan.build(loop.kind, puzzles, results, k, rng)
-    if retry.plan is None:
-        return list(results)
-    return retry.merge([p for p in loop.run(retry.variants) if p.halted])

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from solver.maze import format_maze
-from solver.maze_generator import generate_maze
-from solver.sudoku import Sudoku, format_sudokus
-from solver.sudoku_generator import generate_many
-from solver.sudoku_grading import Grade
+from solver.kinds.maze import format_maze
+from solver.kinds.maze.generator import generate_maze
+from solver.kinds.sudoku import Sudoku, format_sudokus
+from solver.kinds.sudoku.generator import generate_many
+from solver.kinds.sudoku.grading import Grade
 
 ROOT = Path(__file__).resolve().parent.parent / "assets" / "puzzles"
 PER_GRADE = 4

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from solver.codec import TokenCodec, codec_for
+from solver.codec import TokenCodec
+from solver.kinds import codec_for
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -79,8 +80,8 @@ class PuzzlePool:
 
 
 def _generate_sudoku_chunk(args: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from solver.sudoku_generator import generate
-    from solver.sudoku_grading import Grade
+    from solver.kinds.sudoku.generator import generate
+    from solver.kinds.sudoku.grading import Grade
 
     seed, count, grade_value = args
     rng = np.random.default_rng(seed)
@@ -114,7 +115,7 @@ def generated_sudoku_pool(
     Reproducible: the same counts and seed give the same pool (chunks have fixed seeds, so the
     number of worker processes does not change the result). Cached in `cache_dir` when given.
     """
-    from solver.sudoku_grading import Grade
+    from solver.kinds.sudoku.grading import Grade
 
     key = hashlib.sha1(repr((sorted(counts.items()), seed)).encode()).hexdigest()[:12]
     cache = cache_dir / f"sudoku-pool-{key}.npz" if cache_dir else None
@@ -158,7 +159,7 @@ def _read_text(path: Path) -> str:
 def sudoku_pool_from_file(path: Path, solutions: Path | None = None, limit: int | None = None) -> PuzzlePool:
     """Puzzles from a CSV (with answers) or a one-per-line file (answers from `solutions`, a
     line-aligned file, or else computed by the exact solver)."""
-    from solver.sudoku import iter_sudoku_records
+    from solver.kinds.sudoku import iter_sudoku_records
 
     text = _read_text(path)
     puzzles, answers = [], []
@@ -182,7 +183,7 @@ def sudoku_pool_from_file(path: Path, solutions: Path | None = None, limit: int 
             raise ValueError(f"{solutions}: {len(lines)} solutions for {len(puzzles)} puzzles")
         answers = [np.frombuffer(ln.encode(), dtype=np.uint8) - ord("0") for ln in lines[: len(puzzles)]]
     if any(a is None for a in answers):
-        from solver.sudoku_search import solve
+        from solver.kinds.sudoku.search import solve
 
         answers = [a if a is not None else solve(p) for p, a in zip(puzzles, answers, strict=True)]
     solved = [a for a in answers if a is not None]
@@ -274,7 +275,7 @@ class PuzzleStream:
         return self.codec.encode_puzzle(puzzles), self.codec.encode_answer(answers)
 
     def _sudoku_draw(self, puzzles: np.ndarray, answers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        from solver.sudoku_symmetry import apply_symmetry_batch, random_symmetry_batch
+        from solver.kinds.sudoku.symmetry import apply_symmetry_batch, random_symmetry_batch
 
         n = len(puzzles)
         lo, hi = self.config.extra_givens
@@ -294,7 +295,7 @@ class PuzzleStream:
         return puzzles, answers
 
     def _maze_draw(self, puzzles: np.ndarray, answers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        from solver.grid_symmetry import dihedral
+        from solver.kinds.dihedral import dihedral
 
         n, length = puzzles.shape
         side = round(length**0.5)

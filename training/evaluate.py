@@ -69,10 +69,10 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def verify(kind: str, puzzles: np.ndarray, predictions: np.ndarray) -> np.ndarray:
     """(N,) bool: the rule checker accepts each predicted raw grid for its puzzle."""
     if kind == "sudoku":
-        from solver.sudoku import is_solution
+        from solver.kinds.sudoku import is_solution
 
         return np.array([is_solution(a, p) for a, p in zip(predictions, puzzles, strict=True)])
-    from solver.maze import Maze, check_path
+    from solver.kinds.maze import Maze, check_path
 
     side = round(puzzles.shape[1] ** 0.5)
     return np.array([
@@ -178,25 +178,17 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
     """Every puzzle through the app's `HaltingLoop` (and its TTA vote when `tta` > 1), then the
     solver's retry of unverified answers over `retry_tta` other variants (0: none), then, with a
     `fallback` session, the same again with that model for what is still unverified (as
-    `trm-solve --int8` does with the fp32 model; see solver/fallback.py)."""
-    from solver.fallback import with_fallback
-    from solver.halting import HaltingLoop, Pass
-    from solver.maze import Maze
-    from solver.sudoku import Sudoku
-    from solver.tta import TtaPlan, retry_unverified
-
-    def solve(loop: HaltingLoop, rng: np.random.Generator, chunk: list) -> list:
-        if tta > 1:
-            plan = TtaPlan.build(loop.kind, chunk, tta, rng)
-            first = plan.vote([p for p in loop.run(plan.variants) if p.halted])
-        else:
-            final: dict[int, Pass] = {p.index: p for p in loop.run(chunk) if p.halted}
-            first = [final[i].result() for i in range(len(chunk))]
-        return retry_unverified(loop, chunk, first, retry_tta, rng)  # retry_tta 0: as they are
+    `trm-solve --int8` does with the fp32 model): the solve pipeline, solver/solve.py."""
+    from solver.kinds.maze import Maze
+    from solver.kinds.sudoku import Sudoku
+    from solver.solve import SolveSettings
+    from solver.solve import results as pipeline_results
+    from solver.solve import solve as pipeline
 
     loop = session.loop(threshold, max_passes, trust_halt)
     fallback_loop = fallback.loop(threshold, max_passes, trust_halt) if fallback is not None else None
     rng, fallback_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
+    settings = SolveSettings(tta=tta, retry_tta=retry_tta)
     puzzles: list[Sudoku] | list[Maze]
     if data.kind == "sudoku":
         puzzles = [Sudoku(p) for p in data.puzzles]
@@ -207,13 +199,8 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
     per_batch = max(1, batch // tta)
     for start in range(0, len(puzzles), per_batch):
         chunk = puzzles[start : start + per_batch]
-        first = solve(loop, rng, chunk)
-        if fallback_loop is not None:
-            def again(todo: list[int], chunk: list = chunk, fallback_loop: HaltingLoop = fallback_loop) -> list:
-                return solve(fallback_loop, fallback_rng, [chunk[i] for i in todo])
-
-            first = with_fallback(first, again)
-        results += first
+        events = pipeline(loop, chunk, settings, rng, fallback_loop, fallback_rng)
+        results += pipeline_results(events, len(chunk))
         _LOGGER.info("solved %d / %d", min(start + per_batch, len(puzzles)), len(puzzles))
     ok = np.array([r.solved for r in results])
     halted = np.array([r.halt_probability >= loop.threshold for r in results])
@@ -236,7 +223,7 @@ def generated_set(kind: str, grades: list[str], count: int, seed: int, maze_size
                   maze_min_path: int = 110, workers: int = 1) -> PuzzleSet:
     """Fresh generated puzzles, `count` per grade (Sudoku) or `count` mazes."""
     if kind == "sudoku":
-        from solver.sudoku_grading import Grade
+        from solver.kinds.sudoku.grading import Grade
         from training.data import generated_sudoku_pool
 
         pool = generated_sudoku_pool({g: count for g in grades}, seed, None, workers)
@@ -252,7 +239,7 @@ def generated_set(kind: str, grades: list[str], count: int, seed: int, maze_size
 def file_set(kind: str, path: Path, solutions: Path | None, group_by: str, limit_per_group: int) -> PuzzleSet:
     """Puzzles from a file; answers from the file, a solutions file, or the exact solver."""
     if kind == "sudoku":
-        from solver.sudoku import iter_sudoku_records
+        from solver.kinds.sudoku import iter_sudoku_records
         from training.data import _read_text
 
         records = [r for _, r in iter_sudoku_records(_read_text(path)) if not isinstance(r, ValueError)]
@@ -274,7 +261,7 @@ def file_set(kind: str, path: Path, solutions: Path | None, group_by: str, limit
             elif r.answer is not None:
                 answer = r.answer
             else:
-                from solver.sudoku_search import solve
+                from solver.kinds.sudoku.search import solve
 
                 answer = solve(r.givens)
                 if answer is None:
@@ -301,7 +288,7 @@ def torch_rollout(checkpoint: Path, max_passes: int, precision: str = "fp32",
     """The checkpoint's EMA model in PyTorch."""
     import torch
 
-    from solver.codec import codec_for
+    from solver.kinds import codec_for
     from training.act import rollout
     from training.checkpoint import ema_model_from_checkpoint, load_checkpoint
     from training.device import choose_device
@@ -325,7 +312,7 @@ def torch_rollout(checkpoint: Path, max_passes: int, precision: str = "fp32",
 
 def onnx_rollout(model_path: Path, max_passes: int, force_cpu: bool) -> tuple[Rollout, object, str, dict]:
     """The exported ONNX file through the app's own session code (no torch)."""
-    from solver.codec import codec_for
+    from solver.kinds import codec_for
     from solver.session import ModelSession, SessionSettings
 
     session = ModelSession.open(model_path, SessionSettings(force_cpu=force_cpu))

@@ -14,7 +14,7 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def _generate_maze_chunk(args: tuple[int, int, int, int, bool]) -> tuple[np.ndarray, np.ndarray]:
-    from solver.maze_generator import generate_maze
+    from solver.kinds.maze.generator import generate_maze
 
     seed, count, size, min_path, unique = args
     rng = np.random.default_rng(seed)
@@ -63,7 +63,7 @@ def generated_maze_pool(
 
 def maze_pool_from_file(path: Path, limit: int | None = None) -> PuzzlePool:
     """Mazes with answers from an HRM/TRM CSV (question and answer columns)."""
-    from solver.maze import parse_maze_csv
+    from solver.kinds.maze import parse_maze_csv
 
     pairs = [(q, a) for q, a in parse_maze_csv(_read_text(path)) if a is not None][:limit]
     if not pairs:
@@ -90,7 +90,7 @@ def relabel_canonical(puzzles: np.ndarray) -> np.ndarray:
     fixed tie-break makes the target a function of the input. A maze with a unique shortest path
     gets that path, i.e. the answer it already had.
     """
-    from solver.maze import Maze, solve_maze
+    from solver.kinds.maze import Maze, solve_maze
 
     n, length = puzzles.shape
     side = round(length**0.5)

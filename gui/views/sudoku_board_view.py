@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.colours import BoardColours
 from gui.pass_frame import CONFIDENT
-from solver.sudoku import CELLS, SIZE, cell_name
+from solver.kinds.sudoku import CELLS, SIZE, cell_name
 
 _MARGIN = 6.0
 

@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from gui.settings import AppSettings, load_settings, save_settings
-from solver.maze import GOAL, START, WALL
+from solver.kinds.maze import GOAL, START, WALL
 from tests.gui.helpers import make_window
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from gui.maze_state import MazeBoardState
 from gui.puzzle_list import PuzzleList
 from gui.sudoku_state import SudokuBoardState
 from gui.timeline_cursor import TimelineCursor
-from solver.maze import GOAL, OPEN, START, WALL
+from solver.kinds.maze import GOAL, OPEN, START, WALL
 
 
 def test_sudoku_digit_as_given_or_entry():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from solver.sudoku import format_sudoku, parse_sudoku
+from solver.kinds.sudoku import format_sudoku, parse_sudoku
 from tests.gui.helpers import PUZZLE, make_window
 
 
@@ -109,8 +109,8 @@ def test_save_and_reopen_sdk(qtbot, tmp_path):
 
 def test_generate_a_puzzle_off_the_ui_thread(qtbot):
     """New Sudoku runs the generator on a worker and puts a unique puzzle on the board."""
-    from solver.sudoku_grading import Grade
-    from solver.sudoku_search import count_solutions
+    from solver.kinds.sudoku.grading import Grade
+    from solver.kinds.sudoku.search import count_solutions
 
     window = make_window(qtbot)
     panel = window.sudoku

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.arc import (
+from solver.codec import TokenCodec
+from solver.kinds import codec_for
+from solver.kinds.arc import (
     ARC_CODEC,
     EOS_ID,
     ArcPair,
@@ -24,7 +26,6 @@ from solver.arc import (
     parse_arc_challenges,
     parse_arc_task,
 )
-from solver.codec import TokenCodec, codec_for
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "arc"
 TRAINING = DATA / "arc-agi_training_challenges.json"

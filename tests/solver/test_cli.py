@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from solver import cli
+from solver import cli, kinds
+from solver import models as shipped_models
 from solver.contract import sidecar_path
-from solver.maze import format_maze, maze_to_row, parse_maze
-from solver.sudoku import Sudoku, format_sudoku, format_sudokus
-from solver.sudoku_generator import random_full_grid
+from solver.kinds.maze import format_maze, maze_to_row, parse_maze
+from solver.kinds.sudoku import Sudoku, format_sudoku, format_sudokus
+from solver.kinds.sudoku.generator import random_full_grid
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SUDOKU_MODEL = str(ASSETS / "tiny_sudoku.onnx")
@@ -160,7 +161,7 @@ def test_arc_kaggle_challenges_file(tmp_path, capsys):
         "bb": {"train": [{"input": [[1]], "output": [[2]]}], "test": [{"input": [[5]]}, {"input": [[6, 7]]}]},
     }
     text = json.dumps(challenges)
-    records = list(cli.arc_records(text, "arc-agi_evaluation_challenges"))
+    records = kinds.get("arc").read(text, "arc-agi_evaluation_challenges.json")
     assert [r.where for r in records] == ["task aa test 0", "task bb test 0", "task bb test 1"]
     assert [r.group for r in records] == ["aa", "bb", "bb"]
     (tmp_path / "c.json").write_text(text)
@@ -173,11 +174,11 @@ def test_arc_kaggle_challenges_file(tmp_path, capsys):
 
 def test_arc_records_read_a_task():
     task = {"train": [{"input": [[1, 2]], "output": [[2, 1]]}], "test": [{"input": [[3, 4]]}, {"input": [[5]]}]}
-    records = list(cli.arc_records(json.dumps(task), "t"))
+    records = kinds.get("arc").read(json.dumps(task), "t.json")
     assert [r.where for r in records] == ["task t test 0", "task t test 1"]
-    assert cli.detect_kind(Path("t.json"), json.dumps(task)) == "arc"
-    assert cli.detect_kind(Path("m.txt"), MAZE) == "maze"
-    assert cli.detect_kind(Path("s.txt"), "." * 81) == "sudoku"
+    assert kinds.sniff(json.dumps(task), "t.json").name == "arc"
+    assert kinds.sniff(MAZE, "m.txt").name == "maze"
+    assert kinds.sniff("." * 81, "s.txt").name == "sudoku"
 
 
 @pytest.mark.parametrize(
@@ -211,7 +212,7 @@ def test_model_problems_exit_1(tmp_path, capsys, monkeypatch):
     (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(1), "sdm"))
     code, _, err = _run(capsys, str(tmp_path / "p.sdm"), "--model", str(tmp_path / "none.onnx"))
     assert code == 1 and "none.onnx: model file missing" in err and err.count("\n") == 1
-    monkeypatch.setattr(cli, "model_dirs", lambda: [tmp_path / "models"])
+    monkeypatch.setattr(shipped_models, "models_dir", lambda: tmp_path / "models")
     code, _, err = _run(capsys, str(tmp_path / "p.sdm"))
     assert code == 1 and "no shipped sudoku model" in err
     code, _, err = _run(capsys, str(tmp_path / "p.sdm"), "--int8")
@@ -225,7 +226,7 @@ def _shipped(tmp_path: Path, monkeypatch, *names: str) -> tuple[Path, list[Path]
     for name in names:
         shutil.copy(SUDOKU_MODEL, models / name)
         shutil.copy(sidecar_path(Path(SUDOKU_MODEL)), sidecar_path(models / name))
-    monkeypatch.setattr(cli, "model_dirs", lambda: [models])
+    monkeypatch.setattr(shipped_models, "models_dir", lambda: models)
     opened: list[Path] = []
     real_open = cli.ModelSession.open
     monkeypatch.setattr(cli.ModelSession, "open", lambda path, settings: (opened.append(Path(path)), real_open(path, settings))[1])

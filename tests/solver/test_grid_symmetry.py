@@ -7,15 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.arc import ArcPair, ArcTask
-from solver.grid_symmetry import (
-    ArcAugmentation,
-    MazeAugmentation,
-    dihedral,
-    inverse_dihedral,
-    inverse_dihedral_index,
-)
-from solver.maze import check_path, parse_maze, shortest_path_length, solve_maze
+from solver.kinds.arc import ArcPair, ArcTask
+from solver.kinds.arc.symmetry import ArcAugmentation
+from solver.kinds.dihedral import dihedral, inverse_dihedral, inverse_dihedral_index
+from solver.kinds.maze import check_path, parse_maze, shortest_path_length, solve_maze
+from solver.kinds.maze.symmetry import MazeAugmentation
 
 KS = st.integers(0, 7)
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from solver.halting import HaltingLoop, StepOutput
-from solver.kinds import SudokuKind
+from solver.kinds.sudoku.kind import SudokuKind
+from solver.kinds.sudoku import Sudoku, is_solution
+from solver.kinds.sudoku.generator import random_full_grid
 from solver.result import SolveStatus
-from solver.sudoku import Sudoku, is_solution
-from solver.sudoku_generator import random_full_grid
 
 S, D, V = 85, 4, 11
 

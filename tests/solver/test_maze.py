@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.codec import TokenCodec, codec_for
-from solver.maze import (
+from solver.codec import TokenCodec
+from solver.kinds import codec_for
+from solver.kinds.maze import (
     CHARSET,
     GOAL,
     MAZE_CODEC_30,

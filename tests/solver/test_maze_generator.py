@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solver.maze import (
+from solver.kinds.maze import (
     WALL,
     check_path,
     count_shortest_paths,
@@ -13,7 +13,7 @@ from solver.maze import (
     parse_maze,
     shortest_path_length,
 )
-from solver.maze_generator import generate_maze, generate_mazes
+from solver.kinds.maze.generator import generate_maze, generate_mazes
 
 
 @pytest.fixture(scope="module")

@@ -88,7 +88,7 @@ def test_io_binding_path_matches_plain_run():
 
 
 def _sudoku():
-    from solver.sudoku import Sudoku
+    from solver.kinds.sudoku import Sudoku
 
     g = np.zeros(81, np.int8)
     g[0] = 5

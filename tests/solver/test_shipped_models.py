@@ -9,7 +9,7 @@ import numpy as np
 import onnx
 import pytest
 
-from solver import cli
+from solver import cli, kinds
 from solver.contract import INPUT_NAMES, sidecar_path
 from solver.kinds import kind_for
 from solver.session import ModelSession, SessionSettings
@@ -43,13 +43,13 @@ def test_shipped_model_agrees_with_its_sidecar(path):
 def _sample_puzzles(kind: str) -> tuple[list, Path]:
     if kind == "sudoku":
         path = SAMPLES / "sudoku" / "easy.sdm"
-        records = cli.read_records(path, kind)
+        records = cli.read_records(path, kinds.get(kind))
     else:
         # The maze model solves the 15x15 and 30x30 samples by itself; the 9x9 one, padded with
         # walls to 30x30, is further from what it trained on (see assets/models/README.md).
         path = SAMPLES / "maze"
-        records = [*cli.read_records(path / "medium_15x15.txt", kind),
-                   *cli.read_records(path / "large_30x30.txt", kind)]
+        records = [*cli.read_records(path / "medium_15x15.txt", kinds.get(kind)),
+                   *cli.read_records(path / "large_30x30.txt", kinds.get(kind))]
     return [r.puzzle for r in records if not r.error], path
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.sudoku import (
+from solver.kinds.sudoku import (
     SUDOKU_CODEC,
     Sudoku,
     candidates,

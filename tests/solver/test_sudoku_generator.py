@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solver.sudoku import CELLS, is_solution
-from solver.sudoku_generator import (
+from solver.kinds.sudoku import CELLS, is_solution
+from solver.kinds.sudoku.generator import (
     derive_easier,
     derive_harder,
     dig_puzzle,
@@ -14,8 +14,8 @@ from solver.sudoku_generator import (
     generate_many,
     random_full_grid,
 )
-from solver.sudoku_grading import Grade, grade
-from solver.sudoku_search import count_solutions
+from solver.kinds.sudoku.grading import Grade, grade
+from solver.kinds.sudoku.search import count_solutions
 
 EMPTY = np.zeros(CELLS, dtype=np.int8)
 

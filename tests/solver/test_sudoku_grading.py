@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.sudoku import CELLS
-from solver.sudoku_grading import TECHNIQUES, Grade, grade, grade_report
-from solver.sudoku_symmetry import SudokuSymmetry
+from solver.kinds.sudoku import CELLS
+from solver.kinds.sudoku.grading import TECHNIQUES, Grade, grade, grade_report
+from solver.kinds.sudoku.symmetry import SudokuSymmetry
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sudoku"
 MENNESKE = DATA / "menneske_no_graded.csv"

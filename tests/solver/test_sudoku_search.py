@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.sudoku import CELLS, is_solution
-from solver.sudoku_search import count_solutions, has_other_solution, solve, solve_unique
+from solver.kinds.sudoku import CELLS, is_solution
+from solver.kinds.sudoku.search import count_solutions, has_other_solution, solve, solve_unique
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sudoku"
 ROYLE = DATA / "royle_sudoku17.txt.gz"

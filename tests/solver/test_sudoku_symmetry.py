@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.sudoku import is_solution
-from solver.sudoku_search import count_solutions
-from solver.sudoku_symmetry import SudokuSymmetry, apply_symmetry_batch, random_symmetry_batch
+from solver.kinds.sudoku import is_solution
+from solver.kinds.sudoku.search import count_solutions
+from solver.kinds.sudoku.symmetry import SudokuSymmetry, apply_symmetry_batch, random_symmetry_batch
 
 PUZZLE = np.array([int(c) for c in
                    "400000805030000000000700000020000060000080400000010000000603070500200000104000000"])

@@ -5,20 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from solver import kinds
 from solver.halting import HaltingLoop, StepOutput
-from solver.kinds import ArcKind, MazeKind, SudokuKind
-from solver.maze import MAZE_CODEC_30, Maze, parse_maze, solve_maze
+from solver.kinds.arc.kind import ArcKind
+from solver.kinds.maze.kind import MazeKind
+from solver.kinds.sudoku.kind import SudokuKind
+from solver.kinds.maze import MAZE_CODEC_30, Maze, parse_maze, solve_maze
+from solver.kinds.sudoku import Sudoku, is_solution
+from solver.kinds.sudoku.generator import random_full_grid
 from solver.result import RuleCheck, SolveStatus
-from solver.sudoku import Sudoku, is_solution
-from solver.sudoku_generator import random_full_grid
+from solver.solve import SolveSettings
+from solver.solve import results as collect
+from solver.solve import solve as pipeline
 from solver.tta import (
     Candidate,
     TtaPlan,
-    augmentations,
+    RetryPlan,
     needs_retry,
     retry_limit,
-    retry_unverified,
-    solve_tta,
     vote,
 )
 
@@ -43,6 +47,12 @@ def echo_step(vocab: int, S: int = 8, D: int = 2):
     return step
 
 
+def retry(loop, puzzles, first, k, rng):
+    """The pipeline's second step alone: `first` results retried over K other views."""
+    plan = RetryPlan.build(loop.kind, puzzles, first, k, rng)
+    return plan.merge([p for p in loop.run(plan.variants) if p.halted])
+
+
 def carry(S: int, D: int = 2):
     return lambda b: (np.zeros((b, S, D), np.float32), np.zeros((b, S, D), np.float32))
 
@@ -52,27 +62,27 @@ def test_sudoku_maps_invert(seed):
     rng = np.random.default_rng(seed)
     grid = np.asarray(random_full_grid(rng), np.int8).reshape(81)
     puzzle = Sudoku(grid)
-    for m in augmentations("sudoku", 8, rng):
+    for m in kinds.get("sudoku").augmentations(8, rng):
         assert np.array_equal(m.invert(m.apply(puzzle).givens), grid)
 
 
 def test_maze_and_arc_maps_invert():
     rng = np.random.default_rng(0)
     maze = parse_maze(MAZE)
-    for m in augmentations("maze", 8, rng):
+    for m in kinds.get("maze").augmentations(8, rng):
         assert m.invert(m.apply(maze)) == maze
     grid = rng.integers(0, 10, (3, 5))
-    for m in augmentations("arc", 6, rng):
+    for m in kinds.get("arc").augmentations(6, rng):
         assert np.array_equal(m.invert(m.apply(grid)), grid)
     with pytest.raises(ValueError, match="only 8"):
-        augmentations("maze", 9, rng)
+        kinds.get("maze").augmentations(9, rng)
 
 
 def test_sudoku_tta_with_echo_step_gives_back_the_original():
     rng = np.random.default_rng(1)
     solved = [Sudoku(np.asarray(random_full_grid(rng), np.int8).reshape(81)) for _ in range(3)]
     loop = HaltingLoop(echo_step(11), SudokuKind(), carry(85))
-    results = solve_tta(loop, solved, 6, rng)
+    results = collect(pipeline(loop, solved, SolveSettings(tta=6, retry_tta=0), rng), len(solved))
     for r, p in zip(results, solved, strict=True):
         assert r.status is SolveStatus.VERIFIED and is_solution(r.answer, p)
         assert np.array_equal(r.answer, p.givens)
@@ -91,7 +101,7 @@ def test_maze_tta_with_a_solving_fake_step():
         return echo_step(6)(np.stack(answers), y, z)
 
     loop = HaltingLoop(solving_step, kind, carry(904))
-    [result] = solve_tta(loop, [question], 8, np.random.default_rng(0))
+    [result] = collect(pipeline(loop, [question], SolveSettings(tta=8, retry_tta=0), np.random.default_rng(0)), len([question]))
     assert result.status is SolveStatus.VERIFIED
     assert result.answer == solve_maze(question)
 
@@ -124,10 +134,19 @@ def test_vote_prefers_valid_then_summed_confidence():
     assert best.answer[0] == 2
 
 
-def test_identity_is_variant_zero():
-    m = augmentations("maze", 3, np.random.default_rng(0))[0]
-    maze = Maze(np.zeros((2, 2), np.uint8))
-    assert m.apply(maze) == maze
+@pytest.mark.parametrize("name", ["sudoku", "maze", "arc"])
+def test_identity_is_variant_zero(name):
+    """View 0 is the puzzle unchanged and the others are not (the maze has no symmetry)."""
+    rng = np.random.default_rng(0)
+    puzzle = {"sudoku": Sudoku(np.asarray(random_full_grid(rng), np.int8).reshape(81)),
+              "maze": parse_maze(MAZE), "arc": rng.integers(0, 10, (3, 5)).astype(np.uint8)}[name]
+    maps = kinds.get(name).augmentations(4, rng)
+
+    def same(a, b):
+        return np.array_equal(getattr(a, "givens", getattr(a, "grid", a)), getattr(b, "givens", getattr(b, "grid", b)))
+
+    assert same(maps[0].apply(puzzle), puzzle)
+    assert not any(same(m.apply(puzzle), puzzle) for m in maps[1:])
 
 
 def test_retry_replaces_an_unverified_answer_with_a_verified_view():
@@ -151,7 +170,7 @@ def test_retry_replaces_an_unverified_answer_with_a_verified_view():
     [first] = [p.result() for p in loop.run([question]) if p.halted]
     assert first.status is SolveStatus.NO_ANSWER and first.passes == 3
     rows_seen.clear()
-    [result] = retry_unverified(loop, [question], [first], 4, rng)
+    [result] = retry(loop, [question], [first], 4, rng)
     assert not any(rows_seen)  # the retry never runs the view that already failed
     assert result.status is SolveStatus.VERIFIED and result.retried and result.views == 4
     assert result.answer == solve_maze(question)
@@ -170,10 +189,10 @@ def test_retry_leaves_verified_answers_alone_and_keeps_the_first_when_nothing_ve
         return echo_step(11)(tokens, y, z)
 
     loop = HaltingLoop(step, SudokuKind(), carry(85))
-    first = solve_tta(loop, [solved, empty], 1, rng)
+    first = collect(pipeline(loop, [solved, empty], SolveSettings(tta=1, retry_tta=0), rng), len([solved, empty]))
     assert [r.status for r in first] == [SolveStatus.VERIFIED, SolveStatus.BROKEN_RULES]
     calls.clear()
-    results = retry_unverified(loop, [solved, empty], first, 3, rng)
+    results = retry(loop, [solved, empty], first, 3, rng)
     assert set(calls) == {3}  # the three other views of the unverified puzzle only
     assert results[0] is first[0]
     assert results[1].status is SolveStatus.BROKEN_RULES and results[1].retried
@@ -182,10 +201,10 @@ def test_retry_leaves_verified_answers_alone_and_keeps_the_first_when_nothing_ve
 
 
 def test_retry_caps_maze_views_and_skips_arc():
-    assert retry_limit("maze", 8) == 7 and retry_limit("sudoku", 8) == 8
-    assert len(augmentations("maze", 7, np.random.default_rng(0), identity=False)) == 7
+    assert retry_limit(kinds.get("maze"), 8) == 7 and retry_limit(kinds.get("sudoku"), 8) == 8
+    assert len(kinds.get("maze").augmentations(7, np.random.default_rng(0), identity=False)) == 7
     with pytest.raises(ValueError, match="besides itself"):
-        augmentations("maze", 8, np.random.default_rng(0), identity=False)
+        kinds.get("maze").augmentations(8, np.random.default_rng(0), identity=False)
     arc = RuleCheck(True, True, "", verifiable=False)
     from solver.result import SolveResult
 

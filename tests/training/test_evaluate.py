@@ -34,9 +34,9 @@ def test_report_by_grade(tiny_checkpoint, tmp_path, capsys):
 
 def test_metrics_from_a_known_rollout():
     """A fake rollout whose answers become right at pass 3 and halt at pass 2."""
-    from solver.sudoku import SUDOKU_CODEC
-    from solver.sudoku_generator import generate
-    from solver.sudoku_grading import Grade
+    from solver.kinds.sudoku import SUDOKU_CODEC
+    from solver.kinds.sudoku.generator import generate
+    from solver.kinds.sudoku.grading import Grade
 
     rng = np.random.default_rng(1)
     puzzles = [generate(rng, Grade.SINGLES) for _ in range(4)]
@@ -79,14 +79,14 @@ class _OracleSession:
     """
 
     def __init__(self, answers_all: bool = False) -> None:
-        from solver.kinds import SudokuKind
+        from solver.kinds.sudoku.kind import SudokuKind
 
         self.kind = SudokuKind()
         self.answers_all = answers_all  # no blind spot at r1c1: a perfect fallback model
 
     def step(self, tokens, y, z):
         from solver.halting import StepOutput
-        from solver.sudoku_search import solve
+        from solver.kinds.sudoku.search import solve
 
         digits = tokens - 1  # (B, 81): 0 blank
         logits = np.full((*tokens.shape, 11), -5.0, np.float32)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.maze import Maze, check_path, solve_maze
-from solver.maze_generator import generate_maze
+from solver.kinds.maze import Maze, check_path, solve_maze
+from solver.kinds.maze.generator import generate_maze
 from training.data import PuzzleStream, StreamConfig
 from training.maze_data import generated_maze_pool, relabel_canonical
 

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.sudoku import CELLS, SIZE
-from solver.sudoku_grading import Grade, grade_cells
-from solver.sudoku_search import (
+from solver.kinds.sudoku.grading import Grade, grade_cells
+from solver.kinds.sudoku.puzzle import CELLS, SIZE
+from solver.kinds.sudoku.search import (
     grid_cells,
     has_other_solution,
     search_cells,
     solved_by_singles,
 )
-from solver.sudoku_symmetry import SudokuSymmetry
+from solver.kinds.sudoku.symmetry import SudokuSymmetry
 
 log = logging.getLogger(__name__)
 

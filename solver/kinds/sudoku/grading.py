@@ -28,8 +28,8 @@ from itertools import combinations
 
 import numpy as np
 
-from solver.sudoku import CELLS, PEERS, SIZE, UNITS
-from solver.sudoku_search import (
+from solver.kinds.sudoku.puzzle import CELLS, PEERS, SIZE, UNITS
+from solver.kinds.sudoku.search import (
     ALL_CELLS,
     boards_from_cells,
     cell_masks,

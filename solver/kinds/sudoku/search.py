@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from solver.sudoku import CELLS, PEERS, SIZE, UNITS
+from solver.kinds.sudoku.puzzle import CELLS, PEERS, SIZE, UNITS
 
 ALL_CELLS = (1 << CELLS) - 1
 _CELL_BIT = [1 << c for c in range(CELLS)]

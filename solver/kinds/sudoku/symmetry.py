@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.sudoku import CELLS, SIZE
+from solver.kinds.sudoku.puzzle import CELLS, SIZE
 
 
 def _line_permutation(rng: np.random.Generator) -> np.ndarray:

@@ -33,18 +33,8 @@ import logging
 
 import numpy as np
 
-from solver.maze import (
-    GOAL,
-    MAX_SIZE,
-    OPEN,
-    PATH,
-    START,
-    WALL,
-    Maze,
-    bfs_distances,
-    count_paths,
-    neighbour_table,
-)
+from solver.kinds.maze.paths import bfs_distances, count_paths, neighbour_table
+from solver.kinds.maze.puzzle import GOAL, MAX_SIZE, OPEN, PATH, START, WALL, Maze
 
 logger = logging.getLogger(__name__)
 

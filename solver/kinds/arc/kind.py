@@ -1,0 +1,94 @@
+"""The ARC kind: test inputs (H, W) colour grids; no rules exist, so the check is well-formedness
+and the halt head (and the vote over views) decides when an answer is done."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from solver.codec import TokenCodec
+from solver.kinds.arc.codec import ARC_CODEC, decode_arc_grid
+from solver.kinds.arc.formats import read_arc_document, sniff_arc
+from solver.kinds.arc.symmetry import ArcAugmentation
+from solver.kinds.arc.task import MAX_SIZE
+from solver.kinds.protocol import Augmentation, Record, views_besides_identity
+from solver.result import RuleCheck
+
+
+@dataclass(frozen=True, eq=False)
+class ArcKind:
+    """ARC-AGI: infer a task's rule from its demonstration pairs and apply it to a test input."""
+
+    codec: TokenCodec = field(default=ARC_CODEC)
+    name: str = "arc"
+    title: str = "ARC"
+    formats: str = "ARC task JSON (train/test pairs) or the combined challenges layout"
+    suffixes: tuple[str, ...] = (".json",)
+    max_views: int = 0  # 8 dihedral maps x 9! colour permutations
+    has_rules: bool = False
+
+    def with_codec(self, codec_name: str) -> ArcKind | None:
+        return self if codec_name == self.codec.name else None
+
+    def validate(self, puzzle: Any) -> None:
+        grid = np.asarray(puzzle)
+        if grid.ndim != 2 or not 1 <= min(grid.shape) <= max(grid.shape) <= MAX_SIZE:
+            raise ValueError(f"an ARC grid must be 1x1 to 30x30, got shape {grid.shape}")
+
+    def encode(self, puzzle: np.ndarray) -> np.ndarray:
+        return self.codec.encode_puzzle(np.asarray(puzzle))
+
+    def decode(self, tokens: np.ndarray, puzzle: Any) -> np.ndarray:
+        return decode_arc_grid(tokens)
+
+    def check(self, answer: np.ndarray, puzzle: Any) -> RuleCheck:
+        if answer.size == 0:
+            return RuleCheck(False, False, "no grid could be read from the output", (), False)
+        h, w = answer.shape
+        return RuleCheck(True, True, f"a well-formed {h}x{w} grid (ARC has no rule checker)", (), False)
+
+    def cells(self, values: np.ndarray, answer: np.ndarray, puzzle: Any) -> np.ndarray:
+        h, w = np.asarray(answer).shape
+        return np.asarray(values).reshape(MAX_SIZE, MAX_SIZE)[:h, :w]
+
+    def display_grid(self, answer: Any) -> np.ndarray:
+        return np.array(answer)
+
+    def format_answer(self, answer: np.ndarray) -> str:
+        return str(np.asarray(answer).tolist()).replace(" ", "")
+
+    def render(self, answer: np.ndarray, puzzle: Any, changed: np.ndarray | None = None) -> str:
+        grid = np.asarray(answer)
+        if grid.size == 0:
+            return "(empty)"
+        rows = []
+        for r, row in enumerate(grid):
+            marks = changed[r] if changed is not None else np.zeros(len(row), bool)
+            rows.append("".join(("*" if m else " ") + str(int(v)) for v, m in zip(row, marks, strict=True)))
+        return "\n".join(rows)
+
+    def sniff(self, text: str, name: str) -> float:
+        return sniff_arc(text, name)
+
+    def read(self, text: str, name: str) -> list[Record]:
+        stem = name.rsplit("/", 1)[-1].removesuffix(".json")
+        records = []
+        for task, i in read_arc_document(text, stem):
+            pair = task.test[i]
+            records.append(Record(f"task {task.name} test {i}", pair.input, group=task.name, solution=pair.output))
+        return records
+
+    def write(self, puzzles: Sequence[Any], suffix: str) -> str:
+        """ARC documents are tasks, written by the window's task editor (`format_arc_task`)."""
+        raise ValueError("ARC test inputs are saved as part of their task (format_arc_task)")
+
+    def augmentations(self, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:
+        fresh = views_besides_identity(k, identity, self.max_views)
+        others = [ArcAugmentation.random(rng) for _ in range(fresh)]
+        return [ArcAugmentation(), *others] if identity else others
+
+
+KIND = ArcKind()

@@ -1,0 +1,123 @@
+"""The Sudoku kind: `Sudoku` puzzles, (81,) int8 answers, checked by conflicts and givens kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from solver.codec import TokenCodec
+from solver.kinds.protocol import Augmentation, Record, views_besides_identity
+from solver.kinds.sudoku.codec import SUDOKU_CODEC
+from solver.kinds.sudoku.formats import iter_sudoku_records, sniff_sudoku, sudoku_document
+from solver.kinds.sudoku.puzzle import CELLS, SIZE, Sudoku, check_givens, conflicts, is_solution
+from solver.kinds.sudoku.symmetry import SudokuSymmetry
+from solver.result import RuleCheck
+
+
+@dataclass(frozen=True, eq=False)
+class SudokuAugmentation:
+    """A `SudokuSymmetry` acting on `Sudoku` puzzles and (81,) answers."""
+
+    symmetry: SudokuSymmetry
+
+    def apply(self, puzzle: Sudoku) -> Sudoku:
+        return Sudoku(self.symmetry.apply(puzzle.givens), source=puzzle.source)
+
+    def invert(self, answer: np.ndarray) -> np.ndarray:
+        return self.symmetry.invert(np.asarray(answer))
+
+
+@dataclass(frozen=True, eq=False)
+class SudokuKind:
+    """9x9 Sudoku."""
+
+    codec: TokenCodec = field(default=SUDOKU_CODEC)
+    name: str = "sudoku"
+    title: str = "Sudoku"
+    formats: str = "81-character lines, 9-row grids, .sdk, .sdm, CSV with a puzzle column"
+    suffixes: tuple[str, ...] = (".sdm", ".sdk", ".txt", ".csv")
+    max_views: int = 0  # 9! digit maps x 6^8 x 2 line shuffles: never the limit
+    has_rules: bool = True
+
+    def with_codec(self, codec_name: str) -> SudokuKind | None:
+        return self if codec_name == self.codec.name else None
+
+    def validate(self, puzzle: Any) -> None:
+        if not isinstance(puzzle, Sudoku):
+            raise ValueError(f"expected a Sudoku, got {type(puzzle).__name__}")
+        check_givens(puzzle.givens)
+
+    def encode(self, puzzle: Sudoku) -> np.ndarray:
+        return self.codec.encode_puzzle(puzzle.givens)
+
+    def decode(self, tokens: np.ndarray, puzzle: Sudoku) -> np.ndarray:
+        return self.codec.decode_answer(tokens)
+
+    def check(self, answer: np.ndarray, puzzle: Sudoku) -> RuleCheck:
+        givens = puzzle.givens
+        clash = conflicts(answer)
+        lost = (givens > 0) & (answer != givens)
+        blank = answer == 0
+        if is_solution(answer, givens):
+            return RuleCheck(True, True, "a complete grid that keeps the rules and the givens")
+        bad = tuple(int(c) for c in np.flatnonzero(clash | lost))
+        problems = []
+        if clash.any():
+            problems.append(f"{int(clash.sum())} cells in conflict")
+        if lost.any():
+            problems.append(f"{int(lost.sum())} givens changed")
+        if blank.any():
+            problems.append(f"{int(blank.sum())} cells empty")
+        return RuleCheck(False, not blank.any(), ", ".join(problems) or "not a solution", bad)
+
+    def cells(self, values: np.ndarray, answer: Any, puzzle: Any) -> np.ndarray:
+        return np.asarray(values).reshape(SIZE, SIZE)
+
+    def display_grid(self, answer: Any) -> np.ndarray:
+        return np.array(answer)
+
+    def format_answer(self, answer: np.ndarray) -> str:
+        return "".join(str(int(v)) for v in np.asarray(answer).reshape(-1))
+
+    def render(self, answer: np.ndarray, puzzle: Sudoku, changed: np.ndarray | None = None) -> str:
+        grid = np.asarray(answer).reshape(-1)
+        marks = np.zeros(CELLS, bool) if changed is None else np.asarray(changed).reshape(-1)
+        rows = []
+        for r in range(SIZE):
+            if r in (3, 6):
+                rows.append("-------+-------+-------")
+            cells = []
+            for c in range(SIZE):
+                i = r * SIZE + c
+                digit = str(int(grid[i])) if grid[i] else "."
+                cells.append(("*" if marks[i] else " ") + digit)
+                if c in (2, 5):
+                    cells.append(" |")
+            rows.append("".join(cells))
+        return "\n".join(rows)
+
+    def sniff(self, text: str, name: str) -> float:
+        return sniff_sudoku(text, name)
+
+    def read(self, text: str, name: str) -> list[Record]:
+        records = []
+        for line_no, item in iter_sudoku_records(text):
+            if isinstance(item, ValueError):
+                records.append(Record(f"line {line_no}", error=str(item)))
+            else:
+                records.append(Record(f"line {line_no}", item))
+        return records
+
+    def write(self, puzzles: Sequence[Sudoku], suffix: str) -> str:
+        return sudoku_document(puzzles, suffix)
+
+    def augmentations(self, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:
+        fresh = views_besides_identity(k, identity, self.max_views)
+        others = [SudokuAugmentation(SudokuSymmetry.random(rng)) for _ in range(fresh)]
+        return [SudokuAugmentation(SudokuSymmetry.identity()), *others] if identity else others
+
+
+KIND = SudokuKind()

@@ -1,0 +1,212 @@
+"""The solve pipeline: the one place that composes the steps of solving a batch of puzzles.
+
+1. **First try**: every puzzle through the halting loop; with ``tta`` > 1, as that many symmetric
+   views of it in one batch, and a vote over their answers mapped back.
+2. **Other views**: a puzzle whose answer the rule checker does not verify is solved again as
+   ``retry_tta`` views other than itself (`solver.tta.RetryPlan`); a verified answer from them
+   replaces the first one. Kinds without rules (ARC) skip this: nothing can fail a check.
+3. **Fallback model** (``trm-solve --int8``): what is still unverified is solved again, steps 1-2,
+   by a second model (the fp32 one); a verified answer from it replaces the first.
+
+It runs as a stream of events: `StageStarted` when a step begins, `PassMade` after every pass of
+every view, and one `Solved` per puzzle at the end. `trm-solve` prints them, the window draws
+them and `training.evaluate --solver` scores them; closing the generator cancels before the next
+pass. A puzzle's index in events is its position in the `puzzles` given to `solve`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from solver.halting import Carry, HaltingLoop, Pass
+from solver.kinds.protocol import Augmentation
+from solver.result import SolveResult
+from solver.tta import RETRY_TTA, RetryPlan, TtaPlan, needs_retry
+
+
+class Stage(enum.Enum):
+    """Which step of the pipeline a pass belongs to."""
+
+    FIRST = "first try"
+    VIEWS = "other views"
+    FALLBACK = "fallback model"
+    FALLBACK_VIEWS = "fallback model, other views"
+    MORE = "keep thinking"
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """How hard to try; the loop's own cap and threshold come from the model card."""
+
+    tta: int = 1  # views of each puzzle in the first try, voted over (1: the puzzle alone)
+    retry_tta: int = RETRY_TTA  # other views for an unverified answer (0: no second chance)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.tta, bool) or not isinstance(self.tta, int) or self.tta < 1:
+            raise ValueError(f"tta must be at least 1, not {self.tta!r}")
+        if isinstance(self.retry_tta, bool) or not isinstance(self.retry_tta, int) or self.retry_tta < 0:
+            raise ValueError(f"retry_tta must be 0 (off) or more, not {self.retry_tta!r}")
+
+
+@dataclass(frozen=True)
+class StageStarted:
+    """A step begins for `puzzles` (indices), each run as `views` views."""
+
+    stage: Stage
+    puzzles: tuple[int, ...]
+    views: int
+    after_passes: tuple[int, ...] = ()  # per puzzle: the passes its answer has taken so far
+
+
+@dataclass(frozen=True, eq=False)
+class PassMade:
+    """One pass of one view of one puzzle.
+
+    `p` is in the view's frame (`view_puzzle`); `augmentation` maps its answer back onto the
+    puzzle as entered (`augmentation.invert(p.answer)`, cells with `invert_cells`). View 0 of the
+    first try without TTA is the puzzle itself (augmentation None).
+    """
+
+    stage: Stage
+    puzzle: int
+    view: int
+    p: Pass
+    view_puzzle: Any
+    augmentation: Augmentation | None = None
+
+    def answer(self) -> Any:
+        """This pass's answer on the puzzle as entered."""
+        return self.p.answer if self.augmentation is None else self.augmentation.invert(self.p.answer)
+
+
+@dataclass(frozen=True, eq=False)
+class Solved:
+    """The final result of one puzzle. `carry` continues it (keep thinking) when the result is
+    the first try's own answer on the puzzle as entered; None when another view or model won."""
+
+    puzzle: int
+    result: SolveResult
+    carry: Carry | None = None
+
+
+Event = StageStarted | PassMade | Solved
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+Outcome = tuple[list[SolveResult], list["Carry | None"]]  # results, and the carries of views 0
+
+
+def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], tta: int,
+               rng: np.random.Generator, stage: Stage) -> Generator[Event, None, Outcome]:
+    """Step 1; returns the results and the carry of each puzzle's own view (view 0)."""
+    carries: list[Carry | None] = [None] * len(puzzles)
+    if tta > 1:
+        plan = TtaPlan.build(loop.kind, puzzles, tta, rng)
+        yield StageStarted(stage, tuple(index), tta)
+        last: list[Pass] = []
+        for p in loop.run(plan.variants):
+            i, v = plan.owner(p.index)
+            yield PassMade(stage, index[i], v, p, plan.variants[p.index], plan.maps[i][v])
+            if p.halted:
+                last.append(p)
+                if v == 0:
+                    carries[i] = p.carry
+        return plan.vote(last), carries
+    yield StageStarted(stage, tuple(index), 1)
+    final: dict[int, Pass] = {}
+    for p in loop.run(puzzles):
+        yield PassMade(stage, index[p.index], 0, p, puzzles[p.index])
+        if p.halted:
+            final[p.index] = p
+            carries[p.index] = p.carry
+    return [final[i].result() for i in range(len(puzzles))], carries
+
+
+def _with_views(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], settings: SolveSettings,
+                rng: np.random.Generator, stages: tuple[Stage, Stage]) -> Generator[Event, None, Outcome]:
+    """Steps 1 and 2 for one model."""
+    first_stage, views_stage = stages
+    results, carries = yield from _first_try(loop, puzzles, index, settings.tta, rng, first_stage)
+    retry = RetryPlan.build(loop.kind, puzzles, results, settings.retry_tta, rng)
+    if retry.plan is None:
+        return results, carries
+    plan = retry.plan
+    yield StageStarted(views_stage, tuple(index[i] for i in retry.todo), retry.k,
+                       tuple(results[i].passes for i in retry.todo))
+    ends: list[Pass] = []
+    for p in loop.run(retry.variants):
+        j, v = plan.owner(p.index)
+        yield PassMade(views_stage, index[retry.todo[j]], v, p, plan.variants[p.index], plan.maps[j][v])
+        if p.halted:
+            ends.append(p)
+    merged = retry.merge(ends)
+    # The carry continues the first answer; it no longer belongs to a result another view won.
+    kept = [c if merged[i].answer is results[i].answer else None for i, c in enumerate(carries)]
+    return merged, kept
+
+
+def solve(
+    loop: HaltingLoop, puzzles: Sequence[Any], settings: SolveSettings | None = None,
+    rng: np.random.Generator | None = None, fallback: HaltingLoop | None = None,
+    fallback_rng: np.random.Generator | None = None,
+) -> Iterator[Event]:
+    """Every puzzle through the pipeline (module docstring); a `Solved` for each at the end.
+
+    `rng` draws the views; pass the same generator for consecutive batches of one file so a
+    file's answers do not depend on how it was cut into batches. The fallback has its own
+    generator, so the first model's answers are the same with and without it.
+    """
+    settings = settings or SolveSettings()
+    rng = rng if rng is not None else np.random.default_rng(0)
+    if not loop.kind.has_rules:
+        settings = replace(settings, retry_tta=0)  # nothing can fail a check: no second chance
+    results, carries = yield from _with_views(loop, puzzles, range(len(puzzles)), settings, rng,
+                                              (Stage.FIRST, Stage.VIEWS))
+    todo = [i for i, r in enumerate(results) if needs_retry(r)]
+    if fallback is not None and todo:
+        again_rng = fallback_rng if fallback_rng is not None else np.random.default_rng(1)
+        again, _ = yield from _with_views(fallback, [puzzles[i] for i in todo], todo, settings, again_rng,
+                                          (Stage.FALLBACK, Stage.FALLBACK_VIEWS))
+        for i, result in zip(todo, again, strict=True):
+            merged = merge_fallback(results[i], result)
+            if merged.answer is not results[i].answer:
+                carries[i] = None
+            results[i] = merged
+    for i, result in enumerate(results):
+        yield Solved(i, result, carries[i])
+
+
+def merge_fallback(first: SolveResult, again: SolveResult) -> SolveResult:
+    """The fallback's result if the rule checker verified it, else the first; passes add up."""
+    work = first.work + again.work
+    if again.solved:
+        return replace(again, passes=first.passes + again.passes, work_passes=work,
+                       retried=first.retried or again.retried, fell_back=True)
+    return replace(first, work_passes=work, fell_back=True)
+
+
+def think_more(loop: HaltingLoop, puzzle: Any, carry: Carry, passes: int) -> Iterator[Event]:
+    """Keep thinking: exactly `passes` more passes of `puzzle` from `carry`, the halt head
+    ignored (the person asked to watch them), then its `Solved`."""
+    yield StageStarted(Stage.MORE, (0,), 1, (carry.passes,))
+    last: Pass | None = None
+    for p in loop.resume([puzzle], [carry], passes):
+        yield PassMade(Stage.MORE, 0, 0, p, puzzle)
+        last = p
+    if last is not None:
+        yield Solved(0, last.result(), last.carry)
+
+
+def results(events: Iterator[Event], count: int) -> list[SolveResult]:
+    """Run a pipeline to its end and keep only the `count` results, in puzzle order."""
+    found: dict[int, SolveResult] = {e.puzzle: e.result for e in events if isinstance(e, Solved)}
+    if len(found) != count:
+        raise ValueError(f"the pipeline ended with {len(found)} of {count} results")
+    return [found[i] for i in range(count)]
