@@ -3,7 +3,7 @@
 The mlp mixer multiplies positions: ``gate = W_gate @ X`` with X (S, B*D), one column per
 (puzzle, channel). Columns differ in size by orders of magnitude, so one activation scale per
 tensor (onnxruntime's dynamic quantization) rounded the small ones away: 70.7% against 90.3%
-verified on 300 search-grade Sudoku (session 5). Here each column gets its own scale, its RMS over
+verified on 300 search-grade Sudoku (2026-11-29). Here each column gets its own scale, its RMS over
 the positions, computed in the graph the cheap way (a (1, S) product, as the export form of the
 positions norm does):
 

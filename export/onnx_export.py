@@ -387,26 +387,19 @@ def check_parity(
 
 
 def parity_tokens(codec_name: str, batch: int, seq_len: int, vocab: int, rng: np.random.Generator) -> np.ndarray:
-    """(batch, seq_len) int64 model inputs: generated puzzles for Sudoku and maze codecs."""
+    """(batch, seq_len) int64 model inputs: the kind's generated puzzles, or random tokens."""
     from solver.kinds import codec_for
 
     try:
         codec = codec_for(codec_name) if codec_name else None
     except ValueError:
         codec = None
-    if codec is not None and codec.seq_len == seq_len and codec.kind == "sudoku":
-        from solver.kinds.sudoku.generator import generate
-        from solver.kinds.sudoku.grading import Grade
+    if codec is not None and codec.seq_len == seq_len:
+        from solver import kinds
 
-        grades = [Grade.SINGLES, Grade.DEDUCTION, Grade.SEARCH]
-        grids = np.stack([generate(rng, grades[i % 3]).puzzle for i in range(batch)])
-        return codec.encode_puzzle(grids).astype(np.int64)
-    if codec is not None and codec.seq_len == seq_len and codec.kind == "maze":
-        from solver.kinds.maze.generator import generate_maze
-
-        side = math.isqrt(seq_len)
-        grids = np.stack([generate_maze(side, max(2, side), rng)[0].grid.reshape(-1) for _ in range(batch)])
-        return codec.encode_puzzle(grids).astype(np.int64)
+        data = kinds.get(codec.kind).training
+        if data is not None:
+            return codec.encode_puzzle(data.samples(batch, seq_len, rng)).astype(np.int64)
     return rng.integers(1, vocab, size=(batch, seq_len), dtype=np.int64)
 
 

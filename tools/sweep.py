@@ -26,62 +26,22 @@ from pathlib import Path
 
 import torch
 
-from training.data import generated_sudoku_pool
-from training.maze_data import generated_maze_pool
-
-ROYLE = "../shared/data/sudoku/royle_sudoku17.txt.gz"
-BASELINE = [
-    "--mixer", "mlp", "--hidden-size", "128", "--L-layers", "2", "--H-cycles", "2", "--L-cycles", "4",
-    "--halt-max-steps", "16", "--prefix-len", "1", "--multiple-of", "256", "--expansion", "4",
-    "--data", json.dumps([ROYLE]), "--solutions", ROYLE.replace(".txt.gz", ".solutions.txt.gz"),
-    "--extra-givens", "[0, 45]", "--extra-givens-prob", "0.85",
-    "--batch-size", "128", "--lr", "1e-3", "--lr-warmup-steps", "200", "--weight-decay", "0.1",
-]
-# A generated, graded pool (shared by the two runs that use it, so its making is paid once and
-# kept out of both budgets); the curriculum moves the grade mix from easy to the pool's mix.
-POOL_COUNTS = {"singles": 1000, "deduction": 1000, "search": 1000}
-GENERATED = ["--data", '["generated"]', "--pool-counts", json.dumps(POOL_COUNTS), "--extra-givens", "[0, 0]"]
-SUDOKU: dict[str, list[str]] = {
-    "baseline": [],
-    "hidden-64": ["--hidden-size", "64"],
-    "T3-n6": ["--H-cycles", "3", "--L-cycles", "6"],
-    "nsup-8": ["--halt-max-steps", "8"],
-    "batch-64": ["--batch-size", "64"],
-    "lr-3e-3": ["--lr", "3e-3"],
-    "generated": GENERATED,
-    "generated-curriculum": [*GENERATED, "--curriculum-steps", "600"],
-}
-# Mazes: 15x15 (225 cells), paths of at least 30 cells, unique shortest paths; D=64, 2 layers,
-# T=3, n=4 for every mixer.
-MAZE_POOL = 20000
-MAZE_BASE = [
-    "--kind", "maze", "--codec", "maze-15x15-v1", "--vocab-size", "6", "--seq-len", "225",
-    "--hidden-size", "64", "--L-layers", "2", "--H-cycles", "3", "--L-cycles", "4", "--halt-max-steps", "16",
-    "--prefix-len", "1", "--expansion", "4", "--multiple-of", "64", "--maze-size", "15", "--maze-min-path", "30",
-    "--maze-pool", str(MAZE_POOL), "--batch-size", "64", "--lr", "1e-3", "--lr-warmup-steps", "200", "--weight-decay", "0.1",
-]
-MAZE: dict[str, list[str]] = {
-    "attention": ["--mixer", "attention", "--num-heads", "4", "--pos-encoding", "rope"],
-    "mlp": ["--mixer", "mlp", "--pos-encoding", "none"],
-    "grid": ["--mixer", "grid", "--grid-kernel", "3", "--pos-encoding", "none"],
-}
-SWEEPS = {"sudoku": (BASELINE, SUDOKU), "maze": (MAZE_BASE, MAZE)}
+from solver import kinds
+from training.data import generated_pool
+from training.presets import SWEEPS
 
 
 def train(kind: str, name: str, extra: list[str], root: Path, minutes: float, seed: int) -> float:
-    base = SWEEPS[kind][0]
+    base = SWEEPS[kind].base
     run_dir = root / name
     cmd = [sys.executable, "-m", "training", *base, *extra, "--run-dir", str(run_dir),
            "--seed", str(seed), "--steps", "100000", "--compile", "true", "--threads", "1",
            "--eval-every", "0", "--checkpoint-every", "100", "--log-every", "50", "-q"]
-    if name.startswith("generated") or kind == "maze":
+    if SWEEPS[kind].shares_pool(name):
         shared = root / "pool-cache"
         # Made once, outside every budget (a cache file of an earlier run with the same key is
         # used as it is: pass it in with --pool-cache).
-        if kind == "maze":
-            generated_maze_pool(MAZE_POOL, 15, 30, seed, shared)
-        else:
-            generated_sudoku_pool(POOL_COUNTS, seed, shared)
+        generated_pool(kind, kinds.get(kind).training.generation(SWEEPS[kind].pool, seed), shared)
         (run_dir / "cache").mkdir(parents=True, exist_ok=True)
         for pool in shared.glob("*.npz"):
             shutil.copy(pool, run_dir / "cache" / pool.name)
@@ -102,10 +62,7 @@ def evaluate(kind: str, name: str, root: Path, count: int, seed: int) -> dict:
     out = root / f"{name}.eval.json"
     cmd = [sys.executable, "-m", "training.evaluate", "--checkpoint", str(root / name / "checkpoint.pt"),
            "--count", str(count), "--seed", str(seed), "--max-passes", "16", "--json", str(out)]
-    if kind == "sudoku":
-        cmd += ["--generate", "singles,deduction,search"]
-    else:
-        cmd += ["--maze-size", "15", "--maze-min-path", "30"]
+    cmd += SWEEPS[kind].evaluate
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return json.loads(out.read_text())
 
@@ -122,7 +79,7 @@ def main() -> None:
     parser.add_argument("--pool-cache", type=Path, help="a run's cache folder whose generated pools to reuse")
     parser.add_argument("--out", type=Path, default=None, help="write the table as JSON here too")
     args = parser.parse_args()
-    configs = SWEEPS[args.kind][1]
+    configs = SWEEPS[args.kind].configs
     args.root = args.root or Path(f"runs/{args.kind}-sweep")
     names = [n for n in args.only.split(",") if n] or list(configs)
     unknown = [n for n in names if n not in configs]
@@ -145,7 +102,7 @@ def main() -> None:
                "cells": round(100 * groups["all"]["cell_accuracy"], 1)}
         rows.append(row)
         print(json.dumps(row), flush=True)
-    columns = ["singles", "deduction", "search"] if args.kind == "sudoku" else ["all"]
+    columns = SWEEPS[args.kind].columns
     print(f"\n| config | flags | wall | steps | {' | '.join(columns)} | cells |")
     print("|---" * (5 + len(columns)) + "|")
     for r in rows:

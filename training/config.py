@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from training.data import training_data
+
 
 def reject_unknown_keys(cls: type, data: dict, what: str) -> None:
     """ValueError naming the keys of `data` that are not fields of dataclass `cls`."""
@@ -17,7 +19,7 @@ class TrainConfig:
     """Everything a run needs besides the architecture. Units are in the field comments."""
 
     run_dir: str = "runs/sudoku"  # checkpoint.pt, metrics.csv and the curve PNG go here
-    kind: str = "sudoku"  # "sudoku" or "maze"
+    kind: str = "sudoku"  # a puzzle kind with training data (solver.kinds)
     codec: str = "sudoku-digits-v1"  # solver token codec name
     seed: int = 0
     init_from: str = ""  # start from this checkpoint's EMA weights (fine-tuning; optimiser starts fresh)
@@ -79,8 +81,7 @@ class TrainConfig:
         return cfg
 
     def validate(self) -> None:
-        if self.kind not in ("sudoku", "maze"):
-            raise ValueError(f"kind must be sudoku or maze, not {self.kind!r}")
+        training_data(self.kind).check_options(self.to_dict())  # ValueError naming what is wrong
         for name in ("batch_size", "steps", "log_every", "checkpoint_every"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
@@ -88,12 +89,7 @@ class TrainConfig:
             raise ValueError("halt_exploration_prob must be within 0..1")
         if not 0.0 < self.ema_decay < 1.0:
             raise ValueError("ema_decay must be within (0, 1)")
-        if self.kind == "maze" and not self.maze_unique_paths and not self.maze_relabel:
-            raise ValueError("maze_unique_paths false needs maze_relabel true: a maze with tied paths needs one canonical label")
         if not 0.0 <= self.lr_min_ratio <= 1.0:
             raise ValueError("lr_min_ratio must be within 0..1")
         if self.lr_decay_from < 0:
             raise ValueError("lr_decay_from must be at least 0")
-        lo, hi = self.extra_givens
-        if not 0 <= lo <= hi <= 80:
-            raise ValueError("extra_givens must be 0 <= lo <= hi <= 80")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from solver import kinds
+from training.data import generated_pool, read_text, training_data
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,17 +69,10 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def verify(kind: str, puzzles: np.ndarray, predictions: np.ndarray) -> np.ndarray:
-    """(N,) bool: the rule checker accepts each predicted raw grid for its puzzle."""
-    if kind == "sudoku":
-        from solver.kinds.sudoku import is_solution
-
-        return np.array([is_solution(a, p) for a, p in zip(predictions, puzzles, strict=True)])
-    from solver.kinds.maze import Maze, check_path
-
-    side = round(puzzles.shape[1] ** 0.5)
+    """(N,) bool: the kind's rule checker verifies each predicted raw grid for its puzzle."""
+    checker, data = kinds.get(kind), training_data(kind)
     return np.array([
-        check_path(Maze(a.reshape(side, side)), Maze(p.reshape(side, side))).ok
-        for a, p in zip(predictions, puzzles, strict=True)
+        checker.check(data.answer(a), data.puzzle(p)).ok for a, p in zip(predictions, puzzles, strict=True)
     ])
 
 
@@ -90,10 +85,8 @@ def evaluate(data: PuzzleSet, rollout: Rollout, codec, threshold: float, batch: 
     for start in range(0, n, batch):
         preds, halts = rollout(tokens[start : start + batch])  # (P, b, L), (P, b)
         puzzles = data.puzzles[start : start + batch]
-        if data.kind == "sudoku":
-            raw = codec.decode_answer(preds)  # (P, b, L) digits
-        else:
-            raw = np.stack([[m.grid.reshape(-1) for m in codec.decode_answer(p)] for p in preds])
+        to_raw = training_data(data.kind).raw
+        raw = np.stack([[to_raw(a) for a in list(codec.decode_answer(p))] for p in preds])  # (P, b, L)
         verified_by_pass.append(np.stack([verify(data.kind, puzzles, r) for r in raw]))
         cells_by_pass.append((preds == labels[start : start + batch][None]).mean(-1))
         halt_prob.append(_sigmoid(halts))
@@ -179,8 +172,6 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
     solver's retry of unverified answers over `retry_tta` other variants (0: none), then, with a
     `fallback` session, the same again with that model for what is still unverified (as
     `trm-solve --int8` does with the fp32 model): the solve pipeline, solver/solve.py."""
-    from solver.kinds.maze import Maze
-    from solver.kinds.sudoku import Sudoku
     from solver.solve import SolveSettings
     from solver.solve import results as pipeline_results
     from solver.solve import solve as pipeline
@@ -189,12 +180,8 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
     fallback_loop = fallback.loop(threshold, max_passes, trust_halt) if fallback is not None else None
     rng, fallback_rng = np.random.default_rng(seed), np.random.default_rng(seed + 1)
     settings = SolveSettings(tta=tta, retry_tta=retry_tta)
-    puzzles: list[Sudoku] | list[Maze]
-    if data.kind == "sudoku":
-        puzzles = [Sudoku(p) for p in data.puzzles]
-    else:
-        side = math.isqrt(len(data.puzzles[0]))
-        puzzles = [Maze(p.reshape(side, side)) for p in data.puzzles]
+    raw_data = training_data(data.kind)
+    puzzles = [raw_data.puzzle(p) for p in data.puzzles]
     results = []
     per_batch = max(1, batch // tta)
     for start in range(0, len(puzzles), per_batch):
@@ -205,10 +192,7 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
     ok = np.array([r.solved for r in results])
     halted = np.array([r.halt_probability >= loop.threshold for r in results])
     passes = np.array([r.passes for r in results])
-    if data.kind == "sudoku":
-        cells = np.array([(np.asarray(r.answer).reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
-    else:
-        cells = np.array([(r.answer.grid.reshape(-1) == a).mean() for r, a in zip(results, data.answers, strict=True)])
+    cells = np.array([(raw_data.raw(r.answer) == a).mean() for r, a in zip(results, data.answers, strict=True)])
     work = np.array([r.work for r in results])
     retried = np.array([r.retried for r in results])
     fell_back = np.array([r.fell_back for r in results])
@@ -221,62 +205,48 @@ def evaluate_solver(data: PuzzleSet, session, threshold: float | None, max_passe
 
 def generated_set(kind: str, grades: list[str], count: int, seed: int, maze_size: int = 30,
                   maze_min_path: int = 110, workers: int = 1) -> PuzzleSet:
-    """Fresh generated puzzles, `count` per grade (Sudoku) or `count` mazes."""
-    if kind == "sudoku":
-        from solver.kinds.sudoku.grading import Grade
-        from training.data import generated_sudoku_pool
-
-        pool = generated_sudoku_pool({g: count for g in grades}, seed, None, workers)
-        names = np.array([Grade(int(g)).name.lower() for g in pool.grades])
-    else:
-        from training.maze_data import generated_maze_pool
-
-        pool = generated_maze_pool(count, maze_size, maze_min_path, seed, None, workers)
-        names = np.array([f"{maze_size}x{maze_size}"] * len(pool))
+    """Fresh generated puzzles: `count` per grade where the kind has grades, else `count`."""
+    options = {"pool_counts": {g: count for g in grades}, "maze_pool": count, "maze_size": maze_size,
+               "maze_min_path": maze_min_path}
+    pool = generated_pool(kind, training_data(kind).generation(options, seed), None, workers)
+    data = training_data(kind)
+    names = np.array([data.group_name(int(g), pool.puzzles.shape[1]) for g in pool.grades])
     return PuzzleSet(kind, pool.puzzles, pool.answers, names, pool.description)
 
 
 def file_set(kind: str, path: Path, solutions: Path | None, group_by: str, limit_per_group: int) -> PuzzleSet:
-    """Puzzles from a file; answers from the file, a solutions file, or the exact solver."""
-    if kind == "sudoku":
-        from solver.kinds.sudoku import iter_sudoku_records
-        from training.data import _read_text
-
-        records = [r for _, r in iter_sudoku_records(_read_text(path)) if not isinstance(r, ValueError)]
-        sol_lines = None
-        if solutions is not None:
-            sol_lines = [ln.strip() for ln in _read_text(solutions).splitlines() if ln.strip().isdigit()]
-            if len(sol_lines) != len(records):
-                raise ValueError(f"{solutions}: {len(sol_lines)} solutions for {len(records)} puzzles")
-        puzzles, answers, groups = [], [], []
-        counts: dict[str, int] = {}
-        answer: np.ndarray | None
-        for i, r in enumerate(records):
-            group = r.meta.get(group_by, "") if group_by else "file"
-            if group == "" or (limit_per_group and counts.get(group, 0) >= limit_per_group):
+    """Puzzles from a file; answers from a line-aligned solutions file, the file, or the kind's
+    exact solver. `group_by` names a field of the records (e.g. menneske.no's "level")."""
+    data = training_data(kind)
+    records = [r for r in kinds.get(kind).read(read_text(path), path.name) if not r.error]
+    sol_lines = None
+    if solutions is not None:
+        sol_lines = [ln.strip() for ln in read_text(solutions).splitlines() if ln.strip()]
+        if len(sol_lines) != len(records):
+            raise ValueError(f"{solutions}: {len(sol_lines)} solutions for {len(records)} puzzles")
+    puzzles, answers, groups = [], [], []
+    counts: dict[str, int] = {}
+    for i, r in enumerate(records):
+        group = str(getattr(r.puzzle, "meta", {}).get(group_by, "")) if group_by else "file"
+        if group == "" or (limit_per_group and counts.get(group, 0) >= limit_per_group):
+            continue
+        if sol_lines is not None:
+            answer = np.frombuffer(sol_lines[i].encode(), np.uint8) - ord("0")
+        elif r.solution is not None:
+            answer = data.raw(r.solution)
+        else:
+            found = data.exact(r.puzzle)
+            if found is None:
                 continue
-            counts[group] = counts.get(group, 0) + 1
-            if sol_lines is not None:
-                answer = np.frombuffer(sol_lines[i].encode(), np.uint8) - ord("0")
-            elif r.answer is not None:
-                answer = r.answer
-            else:
-                from solver.kinds.sudoku.search import solve
-
-                answer = solve(r.givens)
-                if answer is None:
-                    continue
-            puzzles.append(r.givens)
-            answers.append(answer)
-            groups.append(group)
-        if not puzzles:
-            raise ValueError(f"{path}: no usable puzzles (check --group-by)")
-        return PuzzleSet(kind, np.stack(puzzles).astype(np.int8), np.stack(answers).astype(np.int8),
-                         np.array(groups), path.name)
-    from training.maze_data import maze_pool_from_file
-
-    pool = maze_pool_from_file(path, limit_per_group or None)
-    return PuzzleSet(kind, pool.puzzles, pool.answers, np.array(["file"] * len(pool)), path.name)
+            answer = data.raw(found)
+        counts[group] = counts.get(group, 0) + 1
+        puzzles.append(data.raw(r.puzzle))
+        answers.append(answer)
+        groups.append(group)
+    if not puzzles:
+        raise ValueError(f"{path}: no usable puzzles (check --group-by)")
+    return PuzzleSet(kind, np.stack(puzzles).astype(np.int8), np.stack(answers).astype(np.int8),
+                     np.array(groups), path.name)
 
 
 # --------------------------------------------------------------------------------------------

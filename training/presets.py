@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+
 PRESETS: dict[str, dict[str, dict]] = {
     # The paper's best Sudoku network (TRM-MLP, T=3, n=6) at CPU scale.
     "sudoku-mlp": {
@@ -49,4 +52,68 @@ PRESETS: dict[str, dict[str, dict]] = {
                       lr_warmup_steps=200, maze_size=15, maze_min_path=30, maze_pool=20000,
                       eval_every=250, eval_count=192),
     },
+}
+
+
+# ------------------------------------------------------------------------------------------------
+# Equal-budget sweeps (tools/sweep.py): per kind, the baseline flags, one variation per row, what
+# generated pool the rows share, and how each is evaluated.
+
+
+@dataclass(frozen=True)
+class Sweep:
+    base: list[str]  # the baseline's training flags
+    configs: dict[str, list[str]]  # row name -> flags added to the baseline
+    evaluate: list[str]  # training.evaluate flags measuring a row
+    columns: list[str]  # the table's accuracy columns (evaluation groups)
+    pool: dict = field(default_factory=dict)  # the generated pool's options (TrainConfig fields)
+    shared_pool: tuple[str, ...] = ()  # rows (name prefixes) that train on that pool; ("",): all
+
+    def shares_pool(self, name: str) -> bool:
+        return any(name.startswith(prefix) for prefix in self.shared_pool)
+
+
+ROYLE = "../shared/data/sudoku/royle_sudoku17.txt.gz"
+BASELINE = [
+    "--mixer", "mlp", "--hidden-size", "128", "--L-layers", "2", "--H-cycles", "2", "--L-cycles", "4",
+    "--halt-max-steps", "16", "--prefix-len", "1", "--multiple-of", "256", "--expansion", "4",
+    "--data", json.dumps([ROYLE]), "--solutions", ROYLE.replace(".txt.gz", ".solutions.txt.gz"),
+    "--extra-givens", "[0, 45]", "--extra-givens-prob", "0.85",
+    "--batch-size", "128", "--lr", "1e-3", "--lr-warmup-steps", "200", "--weight-decay", "0.1",
+]
+# A generated, graded pool (shared by the two runs that use it, so its making is paid once and
+# kept out of both budgets); the curriculum moves the grade mix from easy to the pool's mix.
+POOL_COUNTS = {"singles": 1000, "deduction": 1000, "search": 1000}
+GENERATED = ["--data", '["generated"]', "--pool-counts", json.dumps(POOL_COUNTS), "--extra-givens", "[0, 0]"]
+SUDOKU: dict[str, list[str]] = {
+    "baseline": [],
+    "hidden-64": ["--hidden-size", "64"],
+    "T3-n6": ["--H-cycles", "3", "--L-cycles", "6"],
+    "nsup-8": ["--halt-max-steps", "8"],
+    "batch-64": ["--batch-size", "64"],
+    "lr-3e-3": ["--lr", "3e-3"],
+    "generated": GENERATED,
+    "generated-curriculum": [*GENERATED, "--curriculum-steps", "600"],
+}
+# Mazes: 15x15 (225 cells), paths of at least 30 cells, unique shortest paths; D=64, 2 layers,
+# T=3, n=4 for every mixer.
+MAZE_POOL = 20000
+MAZE_BASE = [
+    "--kind", "maze", "--codec", "maze-15x15-v1", "--vocab-size", "6", "--seq-len", "225",
+    "--hidden-size", "64", "--L-layers", "2", "--H-cycles", "3", "--L-cycles", "4", "--halt-max-steps", "16",
+    "--prefix-len", "1", "--expansion", "4", "--multiple-of", "64", "--maze-size", "15", "--maze-min-path", "30",
+    "--maze-pool", str(MAZE_POOL), "--batch-size", "64", "--lr", "1e-3", "--lr-warmup-steps", "200", "--weight-decay", "0.1",
+]
+MAZE: dict[str, list[str]] = {
+    "attention": ["--mixer", "attention", "--num-heads", "4", "--pos-encoding", "rope"],
+    "mlp": ["--mixer", "mlp", "--pos-encoding", "none"],
+    "grid": ["--mixer", "grid", "--grid-kernel", "3", "--pos-encoding", "none"],
+}
+
+
+SWEEPS: dict[str, Sweep] = {
+    "sudoku": Sweep(BASELINE, SUDOKU, ["--generate", "singles,deduction,search"], ["singles", "deduction", "search"],
+                    {"pool_counts": POOL_COUNTS}, ("generated",)),
+    "maze": Sweep(MAZE_BASE, MAZE, ["--maze-size", "15", "--maze-min-path", "30"], ["all"],
+                  {"maze_pool": MAZE_POOL, "maze_size": 15, "maze_min_path": 30}, ("",)),
 }

@@ -30,8 +30,9 @@ from training.data import (
     PuzzleStream,
     StreamConfig,
     concat_pools,
-    generated_sudoku_pool,
-    sudoku_pool_from_file,
+    file_pool,
+    generated_pool,
+    training_data,
 )
 from training.device import DevicePlan, choose_device
 from training.ema import EMA
@@ -97,42 +98,23 @@ class SignSGD(torch.optim.Optimizer):
 
 
 def build_pool(cfg: TrainConfig) -> PuzzlePool:
-    """The training pool named by `cfg.data`: "generated" and/or files."""
-    pools = []
+    """The training pool named by `cfg.data`: "generated" (the kind's generator) and/or files."""
+    data = training_data(cfg.kind)
+    options = cfg.to_dict()
     cache = Path(cfg.run_dir) / "cache"
-    for source in cfg.data:
-        if cfg.kind == "sudoku":
-            if source == "generated":
-                pools.append(generated_sudoku_pool(cfg.pool_counts, cfg.seed, cache, cfg.data_workers))
-            else:
-                solutions = Path(cfg.solutions) if cfg.solutions else None
-                pools.append(sudoku_pool_from_file(Path(source), solutions, cfg.pool_limit or None))
-        else:
-            from training.maze_data import generated_maze_pool, maze_pool_from_file
-
-            if source == "generated":
-                pools.append(
-                    generated_maze_pool(
-                        cfg.maze_pool, cfg.maze_size, cfg.maze_min_path, cfg.seed, cache, cfg.data_workers,
-                        unique_path=cfg.maze_unique_paths,
-                    )
-                )
-            else:
-                pools.append(maze_pool_from_file(Path(source), cfg.pool_limit or None))
+    solutions = Path(cfg.solutions) if cfg.solutions else None
+    pools = [
+        generated_pool(cfg.kind, data.generation(options, cfg.seed), cache, cfg.data_workers)
+        if source == "generated" else file_pool(cfg.kind, Path(source), solutions, cfg.pool_limit or None)
+        for source in cfg.data
+    ]
     return concat_pools(pools)
 
 
 def heldout_set(cfg: TrainConfig, codec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Held-out generated puzzles (tokens, labels, grades), from `eval_seed`, cached in the run."""
-    cache = Path(cfg.run_dir) / "cache"
-    if cfg.kind == "sudoku":
-        per_grade = max(1, cfg.eval_count // 3)
-        counts = {"singles": per_grade, "deduction": per_grade, "search": per_grade}
-        pool = generated_sudoku_pool(counts, cfg.eval_seed, cache, cfg.data_workers)
-    else:
-        from training.maze_data import generated_maze_pool
-
-        pool = generated_maze_pool(cfg.eval_count, cfg.maze_size, cfg.maze_min_path, cfg.eval_seed, cache, cfg.data_workers)
+    generation = training_data(cfg.kind).generation(cfg.to_dict(), cfg.eval_seed, heldout=True)
+    pool = generated_pool(cfg.kind, generation, Path(cfg.run_dir) / "cache", cfg.data_workers)
     return codec.encode_puzzle(pool.puzzles), codec.encode_answer(pool.answers), pool.grades
 
 
@@ -218,8 +200,7 @@ class Trainer:
             raise ValueError(
                 f"the data has {self.pool.puzzles.shape[1]} cells per puzzle, the model expects {model_config.seq_len}"
             )
-        lo, hi = cfg.extra_givens
-        stream_cfg = StreamConfig(cfg.augment, (lo, hi), cfg.extra_givens_prob, relabel_mazes=cfg.maze_relabel)
+        stream_cfg = StreamConfig(cfg.augment, options=cfg.to_dict())
         self.stream = PuzzleStream(self.pool, cfg.codec, stream_cfg, seed=cfg.seed * 1000 + self.dist.rank + 1)
         self.halt_rng = np.random.default_rng(cfg.seed * 1000 + self.dist.rank + 500)
         self.carry = TrainCarry.empty(self.model, cfg.batch_size, self.plan.device)

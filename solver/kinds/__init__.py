@@ -13,7 +13,7 @@ import importlib
 from solver.codec import TokenCodec
 from solver.kinds.protocol import Augmentation, Kind, Record
 
-__all__ = ["Augmentation", "Kind", "Record", "codec_for", "get", "kind_for", "names", "register", "sniff"]
+__all__ = ["Augmentation", "Kind", "Record", "codec_for", "get", "kind_for", "names", "register", "sniff", "unregister"]
 
 # name -> the package whose KIND it is; the order is the order of the window's tabs.
 _PACKAGES: dict[str, str] = {
@@ -30,6 +30,13 @@ def register(kind: Kind) -> Kind:
         raise ValueError(f"a puzzle kind named {kind.name!r} already exists")
     _LOADED[kind.name] = kind
     return kind
+
+
+def unregister(name: str) -> None:
+    """Forget a kind added with `register` (the shipped kinds stay)."""
+    if name in _PACKAGES:
+        raise ValueError(f"{name!r} is a shipped kind; it cannot be unregistered")
+    _LOADED.pop(name, None)
 
 
 def names() -> tuple[str, ...]:

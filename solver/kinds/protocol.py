@@ -9,7 +9,8 @@ indices in the *puzzle's* frame (a 9x9 Sudoku: 0..80; a 7x9 maze padded to 30x30
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -72,6 +73,11 @@ class Kind(Protocol):
     @property
     def has_rules(self) -> bool:
         """True when `check` can prove an answer right (Sudoku, mazes); False for ARC."""
+        ...
+
+    @property
+    def training(self) -> TrainingData | None:
+        """What `python -m training` needs to train a model of this kind (None: it cannot yet)."""
         ...
 
     def with_codec(self, codec_name: str) -> Kind | None:
@@ -143,3 +149,87 @@ def views_besides_identity(k: int, identity: bool, max_views: int) -> int:
         raise ValueError(f"a puzzle of this kind has only {max_views} distinct symmetric variants, not {k}"
                          + ("" if identity else " besides itself"))
     return fresh
+
+
+# ------------------------------------------------------------------------------------------------
+# What training needs of a kind (numpy only: the kinds stay free of torch)
+
+
+UNGRADED = -1  # the grade of a puzzle read from a file
+
+
+def chunk_seed(seed: int, tag: str, index: int) -> int:
+    """A fixed seed per chunk of a generated pool, so the worker count never changes the pool."""
+    return int.from_bytes(hashlib.sha1(f"{seed}/{tag}/{index}".encode()).digest()[:4], "little")
+
+
+@dataclass(frozen=True, eq=False)
+class RawPool:
+    """Puzzles with exact answers as raw grids, the form training pools and streams hold."""
+
+    puzzles: np.ndarray  # (N, L) int8: the kind's raw cell values (Sudoku digits, maze indices)
+    answers: np.ndarray  # (N, L) int8
+    grades: np.ndarray  # (N,) int8: difficulty grade, or -1 where ungraded
+    description: str
+
+
+@dataclass(frozen=True, eq=False)
+class Generation:
+    """How to generate a pool: independent jobs (one worker process each, when there are several
+    workers), `make(job) -> (puzzles, answers, grades)`, a top-level function so a spawned process
+    can run it, and what names the pool for its cache."""
+
+    jobs: tuple[tuple[Any, ...], ...]
+    make: Any  # Callable[[tuple], tuple[np.ndarray, np.ndarray, np.ndarray]], picklable
+    cache_key: str  # the same key: the same pool
+    description: str
+
+
+class TrainingData(Protocol):
+    """A kind's training data: generated pools, pools read from files, and how a batch is drawn.
+
+    `options` is the training config as a plain dict (`TrainConfig.to_dict()`); each kind reads
+    its own fields from it.
+    """
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """ValueError naming an option that makes no sense for this kind."""
+        ...
+
+    def generation(self, options: Mapping[str, Any], seed: int, heldout: bool = False) -> Generation:
+        """The generated training pool (or, with `heldout`, the held-out evaluation set)."""
+        ...
+
+    def from_file(self, text: str, name: str, solutions: str | None, limit: int | None) -> RawPool:
+        """Puzzles with answers from a document (`solutions`: a line-aligned answers text)."""
+        ...
+
+    def draw(self, puzzles: np.ndarray, answers: np.ndarray, rng: np.random.Generator,
+             options: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """A drawn batch (n, L) made into what the model trains on: augmented by a random
+        symmetry of the kind (``options["augment"]``) and whatever else the kind does to a draw."""
+        ...
+
+    def puzzle(self, raw: np.ndarray) -> Any:
+        """The kind's puzzle for a raw (L,) grid (for the rule checker)."""
+        ...
+
+    def answer(self, raw: np.ndarray) -> Any:
+        """The kind's decoded-answer form of a raw (L,) grid (what `Kind.check` takes)."""
+        ...
+
+    def raw(self, answer: Any) -> np.ndarray:
+        """A puzzle or decoded answer as a raw (L,) grid."""
+        ...
+
+    def samples(self, count: int, length: int, rng: np.random.Generator) -> np.ndarray:
+        """`count` generated puzzles of raw length `length`, (count, L): model inputs for checks."""
+        ...
+
+    def exact(self, puzzle: Any) -> Any | None:
+        """The exact solver's answer for `puzzle`, None if it has none."""
+        ...
+
+    def group_name(self, grade: int, length: int) -> str:
+        """What evaluation tables call a group of generated puzzles of `grade` and raw length."""
+        ...

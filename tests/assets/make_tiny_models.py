@@ -7,6 +7,7 @@ versions).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import torch
@@ -16,6 +17,10 @@ from solver.contract import sidecar_path, write_sidecar
 from training.model import ModelConfig, TinyRecursiveModel
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))  # the repository, for the test-only Latin square kind
+
+from solver import kinds  # noqa: E402
+from tests.plugins.latin import KIND as LATIN  # noqa: E402
 
 TINY = {
     # name: (kind, codec, config)
@@ -31,6 +36,11 @@ TINY = {
         vocab_size=12, seq_len=900, hidden_size=16, num_heads=2, expansion=2.0, L_layers=1,
         H_cycles=2, L_cycles=2, halt_max_steps=4, mixer="attention", pos_encoding="none",
         prefix_len=4, multiple_of=8)),
+    # The test-only fourth kind (tests/plugins/latin.py).
+    "tiny_latin": ("latin", "latin4-digits-v1", ModelConfig(
+        vocab_size=6, seq_len=16, hidden_size=16, num_heads=2, expansion=2.0, L_layers=1,
+        H_cycles=2, L_cycles=2, halt_max_steps=4, mixer="attention", pos_encoding="none",
+        prefix_len=4, multiple_of=8)),
 }
 
 
@@ -44,8 +54,10 @@ def build(name: str, seed: int = 1234) -> tuple[TinyRecursiveModel, str, str]:
     return model, kind, codec
 
 
-def main() -> None:
-    for name in TINY:
+def main(names: list[str] | None = None) -> None:
+    if LATIN.name not in kinds.names():
+        kinds.register(LATIN)
+    for name in names or TINY:
         model, kind, codec = build(name)
         path = HERE / f"{name}.onnx"
         inner = name == "tiny_sudoku"
@@ -58,4 +70,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or None)

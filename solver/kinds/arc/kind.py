@@ -14,7 +14,7 @@ from solver.kinds.arc.codec import ARC_CODEC, decode_arc_grid
 from solver.kinds.arc.formats import read_arc_document, sniff_arc
 from solver.kinds.arc.symmetry import ArcAugmentation
 from solver.kinds.arc.task import MAX_SIZE
-from solver.kinds.protocol import Augmentation, Record, views_besides_identity
+from solver.kinds.protocol import Augmentation, Record, TrainingData, views_besides_identity
 from solver.result import RuleCheck
 
 
@@ -29,6 +29,7 @@ class ArcKind:
     suffixes: tuple[str, ...] = (".json",)
     max_views: int = 0  # 8 dihedral maps x 9! colour permutations
     has_rules: bool = False
+    training: TrainingData | None = None  # no ARC training yet
 
     def with_codec(self, codec_name: str) -> ArcKind | None:
         return self if codec_name == self.codec.name else None

@@ -15,7 +15,8 @@ from solver.kinds.maze.formats import iter_maze_records, maze_document, maze_to_
 from solver.kinds.maze.puzzle import OPEN, PATH, Maze, format_maze
 from solver.kinds.maze.rules import check_path
 from solver.kinds.maze.symmetry import MazeAugmentation
-from solver.kinds.protocol import Augmentation, Record, views_besides_identity
+from solver.kinds.maze.training import TRAINING
+from solver.kinds.protocol import Augmentation, Record, TrainingData, views_besides_identity
 from solver.result import RuleCheck
 
 
@@ -30,6 +31,7 @@ class MazeKind:
     suffixes: tuple[str, ...] = (".txt", ".maze", ".csv")
     max_views: int = NUM_DIHEDRAL
     has_rules: bool = True
+    training: TrainingData | None = field(default=TRAINING)
 
     @property
     def size(self) -> int:

@@ -9,11 +9,12 @@ from typing import Any
 import numpy as np
 
 from solver.codec import TokenCodec
-from solver.kinds.protocol import Augmentation, Record, views_besides_identity
+from solver.kinds.protocol import Augmentation, Record, TrainingData, views_besides_identity
 from solver.kinds.sudoku.codec import SUDOKU_CODEC
 from solver.kinds.sudoku.formats import iter_sudoku_records, sniff_sudoku, sudoku_document
 from solver.kinds.sudoku.puzzle import CELLS, SIZE, Sudoku, check_givens, conflicts, is_solution
 from solver.kinds.sudoku.symmetry import SudokuSymmetry
+from solver.kinds.sudoku.training import TRAINING
 from solver.result import RuleCheck
 
 
@@ -41,6 +42,7 @@ class SudokuKind:
     suffixes: tuple[str, ...] = (".sdm", ".sdk", ".txt", ".csv")
     max_views: int = 0  # 9! digit maps x 6^8 x 2 line shuffles: never the limit
     has_rules: bool = True
+    training: TrainingData | None = field(default=TRAINING)
 
     def with_codec(self, codec_name: str) -> SudokuKind | None:
         return self if codec_name == self.codec.name else None
@@ -108,7 +110,7 @@ class SudokuKind:
             if isinstance(item, ValueError):
                 records.append(Record(f"line {line_no}", error=str(item)))
             else:
-                records.append(Record(f"line {line_no}", item))
+                records.append(Record(f"line {line_no}", item, solution=item.answer))
         return records
 
     def write(self, puzzles: Sequence[Sudoku], suffix: str) -> str:

@@ -6,8 +6,8 @@ import numpy as np
 
 from solver.kinds.maze import Maze, check_path, solve_maze
 from solver.kinds.maze.generator import generate_maze
-from training.data import PuzzleStream, StreamConfig
-from training.maze_data import generated_maze_pool, relabel_canonical
+from solver.kinds.maze.training import maze_generation, relabel_canonical
+from training.data import PuzzleStream, StreamConfig, generated_pool
 
 
 def _tied_pairs(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -39,9 +39,9 @@ def test_relabel_keeps_a_unique_path_answer() -> None:
 
 
 def test_a_relabelling_stream_labels_each_augmented_draw_canonically(tmp_path) -> None:
-    pool = generated_maze_pool(8, 12, 16, seed=5, cache_dir=tmp_path, unique_path=False)
+    pool = generated_pool("maze", maze_generation(8, 12, 16, seed=5, unique_path=False), cache_dir=tmp_path)
     assert "not unique" in pool.description
-    stream = PuzzleStream(pool, "maze-12x12-v1", StreamConfig(augment=True, relabel_mazes=True), seed=0)
+    stream = PuzzleStream(pool, "maze-12x12-v1", StreamConfig(augment=True, options={"maze_relabel": True}), seed=0)
     puzzles, answers = stream.next_raw(16)
     for p, a in zip(puzzles, answers, strict=True):
         assert np.array_equal(a, solve_maze(Maze(p.reshape(12, 12))).grid.reshape(-1))
