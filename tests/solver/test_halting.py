@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from solver.halting import HaltingLoop, StepOutput
-from solver.kinds.sudoku.kind import SudokuKind
 from solver.kinds.sudoku import Sudoku, is_solution
 from solver.kinds.sudoku.generator import random_full_grid
+from solver.kinds.sudoku.kind import SudokuKind
 from solver.result import SolveStatus
 
 S, D, V = 85, 4, 11

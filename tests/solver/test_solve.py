@@ -11,7 +11,7 @@ from solver.kinds.sudoku.generator import random_full_grid
 from solver.kinds.sudoku.kind import SudokuKind
 from solver.kinds.sudoku.search import solve as exact_solve
 from solver.result import SolveResult, SolveStatus
-from solver.solve import PassMade, SolveSettings, Solved, Stage, StageStarted, merge_fallback, solve
+from solver.solve import PassMade, Solved, SolveSettings, Stage, StageStarted, merge_fallback, solve
 from solver.solve import results as collect
 
 VERIFIED = SolveStatus.VERIFIED

@@ -8,19 +8,19 @@ import pytest
 from solver import kinds
 from solver.halting import HaltingLoop, StepOutput
 from solver.kinds.arc.kind import ArcKind
+from solver.kinds.maze import MAZE_CODEC_30, parse_maze, solve_maze
 from solver.kinds.maze.kind import MazeKind
-from solver.kinds.sudoku.kind import SudokuKind
-from solver.kinds.maze import MAZE_CODEC_30, Maze, parse_maze, solve_maze
 from solver.kinds.sudoku import Sudoku, is_solution
 from solver.kinds.sudoku.generator import random_full_grid
+from solver.kinds.sudoku.kind import SudokuKind
 from solver.result import RuleCheck, SolveStatus
 from solver.solve import SolveSettings
 from solver.solve import results as collect
 from solver.solve import solve as pipeline
 from solver.tta import (
     Candidate,
-    TtaPlan,
     RetryPlan,
+    TtaPlan,
     needs_retry,
     retry_limit,
     vote,
