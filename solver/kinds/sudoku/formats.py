@@ -87,12 +87,13 @@ def iter_sudoku_records(text: str, fmt: str = "auto") -> Iterator[tuple[int, Sud
         fmt = detect_format(text)
     if fmt not in FORMATS:
         raise ValueError(f"unknown Sudoku format {fmt!r} (known: {', '.join(FORMATS)})")
-    if fmt == "csv":
+    text = text.removeprefix("\ufeff")
+    if _is_opensudoku(text):
+        yield from _iter_opensudoku(text)
+    elif fmt == "csv":
         yield from _iter_csv(text)
-    elif fmt == "sdm" or fmt == "line":
-        yield from _iter_lines(text)
-    else:
-        yield _parse_block(text)
+    else:  # one puzzle per line, grids, .sdk, several of them, with titles and comments
+        yield from _iter_text(text)
 
 
 def detect_format(text: str) -> str:
@@ -100,9 +101,12 @@ def detect_format(text: str) -> str:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if not lines:
         return "line"
-    head = [c.strip().lower() for c in lines[0].split(",")]
-    if QUESTION_COLUMNS & set(head) or (len(head) >= 2 and "," in lines[0] and len(head[1]) == CELLS):
-        return "csv"
+    lines[0] = lines[0].removeprefix("\ufeff")
+    delimiter = _csv_delimiter(lines[0])
+    if delimiter:
+        head = [c.strip().lower() for c in lines[0].split(delimiter)]
+        if QUESTION_COLUMNS & set(head) or any(len(c) == CELLS and set(c) <= _LINE_CHARS for c in head):
+            return "csv"
     body = [ln for ln in lines if not ln.startswith("#")]
     if any(ln.startswith("#") for ln in lines) and len(body) == SIZE:
         return "sdk"
@@ -115,12 +119,151 @@ def detect_format(text: str) -> str:
     return "grid"
 
 
-def _iter_lines(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
-    for line_no, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+_LINE_CHARS = frozenset("0123456789._-*")  # an 81-character puzzle: digits and the blanks people use
+_ROW_BLANKS = frozenset("0._")  # blanks inside a 9-cell grid row ('-' there is a separator)
+_RULE_CHARS = frozenset("-+=|*_: \t")  # a grid's ruled line: separators only
+
+
+def _is_opensudoku(text: str) -> bool:
+    head = text.lstrip()[:400].lower()
+    return head.startswith("<") and "<opensudoku" in head
+
+
+def _iter_opensudoku(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
+    """OpenSudoku's XML: ``<opensudoku><name/>...<game data="81 digits"/>...</opensudoku>``."""
+    import xml.etree.ElementTree as ET
+
+    if "<!doctype" in text.lower() or "<!entity" in text.lower():
+        raise ValueError("OpenSudoku file with a DOCTYPE or entities: refused (not what OpenSudoku writes)")
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as err:
+        raise ValueError(f"OpenSudoku XML: {err}") from None
+    name = (root.findtext("name") or "").strip()
+    for number, game in enumerate(root.iter("game"), start=1):
+        data = (game.get("data") or "").strip()
+        where = f"game {number}"
+        if len(data) != CELLS or not set(data) <= _LINE_CHARS:
+            yield number, ValueError(f"{where}: data is not 81 cells")
             continue
-        yield line_no, _record(lambda ln=line, n=line_no: _digits_of_line(ln, n, strict=True), line_no)
+        digits = np.array([int(c) if c.isdigit() else 0 for c in data], dtype=np.int8)
+        yield number, _record(lambda d=digits: d, number, source=name or where)
+
+
+def format_opensudoku(puzzles: Sequence[Sudoku], name: str = "trm-puzzles") -> str:
+    """Puzzles as an OpenSudoku collection (what its import reads)."""
+    from xml.sax.saxutils import quoteattr
+
+    games = "".join(f"  <game data={quoteattr(format_sudoku(p, 'line', blank='0'))} />\n" for p in puzzles)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<opensudoku>\n  <name>{name}</name>\n'
+            f"{games}</opensudoku>\n")
+
+
+def _csv_delimiter(line: str) -> str:
+    """The field separator of a CSV-like first line (',', ';' or a tab), "" if there is none."""
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ""
+
+
+def _line_puzzle(line: str) -> str | None:
+    """The 81-character puzzle a line holds, whatever text comes before or after it (a hash, a
+    rating, a name, HoDoKu's ``:0000:x:<puzzle>:::`` fields), or None."""
+    for token in line.replace(":", " ").split():
+        if len(token) == CELLS and set(token) <= _LINE_CHARS and any(c in "0123456789." for c in token):
+            return token
+    return None
+
+
+def _row_cells(line: str) -> list[int] | None:
+    """The 9 cells of one grid row (separators, spaces and tabs between cells), or None."""
+    if "\t" in line:  # tab-separated cells, empty fields being blanks
+        fields = [f.strip() for f in line.strip("\n").split("\t")]
+        fields = [f for f in fields if f not in ("|",)]
+        if len(fields) == SIZE and all(f == "" or (len(f) == 1 and (f.isdigit() or f in _ROW_BLANKS)) for f in fields):
+            return [int(f) if f.isdigit() else 0 for f in fields]
+    cells = [ch for ch in line if ch not in SEPARATOR_CHARS]
+    if len(cells) == SIZE and all((ch.isascii() and ch.isdigit()) or ch in _ROW_BLANKS for ch in cells):
+        return [int(ch) if ch.isdigit() else 0 for ch in cells]
+    return None
+
+
+def _puzzle_chars(line: str) -> int:
+    return sum((ch.isascii() and ch.isdigit()) or ch == "." for ch in line)
+
+
+def _iter_text(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
+    """Every puzzle of a text document: 81-character lines (text around them ignored), 9-row
+    grids (ruled or not, several per file), ``#`` comment and .sdk header lines, and title lines
+    ("Grid 01", "[Puzzle]") before a grid or a list. A line that is neither a puzzle, a grid row,
+    a comment nor a title is a bad record named by its line."""
+    lines = text.splitlines()
+    meta: dict[str, str] = {}
+    rows: list[list[int]] = []
+    first_row = 0
+    skipping = False  # inside a SadMan section other than [Puzzle] ([State], [Clues] ...)
+
+    def next_is_data(i: int) -> bool:
+        for later in lines[i + 1:]:
+            s = later.strip()
+            if s:
+                return _line_puzzle(s) is not None or _row_cells(s) is not None or s.startswith("[")
+        return False
+
+    def grid() -> tuple[int, Sudoku | ValueError]:
+        nonlocal meta
+        cells = np.array([c for row in rows for c in row], dtype=np.int8)
+        source = meta.get("S", "") or meta.get("D", "")
+        item = _record(lambda: cells, first_row, source=source, meta=dict(meta))
+        meta = {}
+        return first_row, item
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if rows and (not line or _row_cells(raw) is None) and not (line and set(line) <= _RULE_CHARS):
+            if len(rows) != SIZE:
+                yield first_row, ValueError(f"line {first_row}: a grid of {len(rows)} rows, not 9")
+            rows = []
+        if not line:
+            continue
+        if line.startswith("["):  # SadMan sections: only [Puzzle] holds the givens
+            skipping = line.lower() != "[puzzle]"
+            continue
+        if skipping:
+            continue
+        if line.startswith("#"):
+            tag = line[1:2]
+            meta[tag or "#"] = line[2:].strip()
+            continue
+        puzzle = _line_puzzle(line) if not rows else None
+        if puzzle is not None:
+            digits = np.array([int(c) if c.isdigit() else 0 for c in puzzle], dtype=np.int8)
+            source = meta.get("S", "") or meta.get("D", "")
+            yield number, _record(lambda d=digits: d, number, source=source, meta=dict(meta))
+            meta = {}
+            continue
+        cells = _row_cells(raw)
+        if cells is not None:
+            if not rows:
+                first_row = number
+            rows.append(cells)
+            if len(rows) == SIZE:
+                yield grid()
+                rows = []
+            continue
+        if set(line) <= _RULE_CHARS:
+            continue  # a ruled line between bands
+        if any(ch.isalpha() for ch in line) and next_is_data(number - 1):
+            continue  # a title before a grid or a list ("Grid 01", "Easy puzzles")
+        if len(line) == CELLS:  # a puzzle line with a character no puzzle has: say where
+            col, ch = next((i, c) for i, c in enumerate(line, start=1) if c not in _LINE_CHARS)
+            yield number, ValueError(f"line {number}, column {col}: unexpected character {ch!r}")
+            continue
+        found = _puzzle_chars(line)
+        what = f"expected 81 cells, found {found}" if found and not any(ch.isalpha() for ch in line) else "not a Sudoku puzzle"
+        yield number, ValueError(f"line {number}: {what}")
+    if rows:
+        yield first_row, ValueError(f"line {first_row}: a grid of {len(rows)} rows, not 9")
 
 
 def _record(read, line_no: int, **kwargs: object) -> Sudoku | ValueError:
@@ -133,41 +276,9 @@ def _record(read, line_no: int, **kwargs: object) -> Sudoku | ValueError:
         return err
 
 
-def _parse_block(text: str) -> tuple[int, Sudoku | ValueError]:
-    """A single grid written over several lines (grid text or .sdk)."""
-    meta: dict[str, str] = {}
-    cells: list[int] = []
-    first_line = 0
-    for line_no, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r\n")
-        if line.lstrip().startswith("#"):
-            tag = line.lstrip()[1:2]
-            meta[tag or "#"] = line.lstrip()[2:].strip()
-            continue
-        for col, ch in enumerate(line, start=1):
-            if ch.isdigit() and ch.isascii():
-                cells.append(int(ch))
-            elif ch == ".":
-                cells.append(0)
-            elif ch in SEPARATOR_CHARS:
-                continue
-            else:
-                return line_no, ValueError(
-                    f"line {line_no}, column {col}: unexpected character {ch!r}"
-                )
-            if len(cells) > CELLS:
-                return line_no, ValueError(
-                    f"line {line_no}, column {col}: more than 81 cells in the grid"
-                )
-            first_line = first_line or line_no
-    if len(cells) != CELLS:
-        return max(first_line, 1), ValueError(f"expected 81 cells in the grid, found {len(cells)}")
-    source = meta.get("S", "") or meta.get("D", "")
-    return first_line, _record(lambda: np.array(cells, dtype=np.int8), first_line, source=source, meta=meta)
-
-
 def _iter_csv(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
-    reader = csv.reader(io.StringIO(text))
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    reader = csv.reader(io.StringIO(text), delimiter=_csv_delimiter(first) or ",")
     columns: dict[str, int] | None = None
     try:
         for line_no, row in enumerate(reader, start=1):
@@ -182,10 +293,29 @@ def _iter_csv(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
                     for alias in ANSWER_COLUMNS & set(names):
                         columns.setdefault("answer", columns[alias])
                     continue
-                columns = {name: i for i, name in enumerate(CSV_HEADER)}
+                columns = _headerless_columns(row)
             yield line_no, _csv_record(row, columns, line_no)
     except csv.Error as err:  # e.g. a lone carriage return inside a field; as the maze CSV reader
         raise ValueError(f"line {reader.line_num}: malformed CSV ({err})") from None
+
+
+def _headerless_columns(row: Sequence[str]) -> dict[str, int]:
+    """Columns of a CSV without a header: the HRM/TRM layout, or (Kaggle's ``quizzes,solutions``
+    with its header line cut off) the 81-cell field with blanks as the puzzle, a full one as its
+    answer."""
+    grids = [i for i, c in enumerate(row) if len(c.strip()) == CELLS and set(c.strip()) <= _LINE_CHARS]
+    if len(grids) >= 2:
+        blank = [i for i in grids if set(row[i].strip()) & set("0._-")]
+        if blank:
+            question = blank[0]
+            answer = next((i for i in grids if i != question), None)
+            columns = {"question": question}
+            if answer is not None:
+                columns["answer"] = answer
+            return columns
+    if len(grids) == 1 and grids[0] != 1:
+        return {"question": grids[0]}
+    return {name: i for i, name in enumerate(CSV_HEADER)}
 
 
 def _csv_record(row: Sequence[str], columns: dict[str, int], line_no: int) -> Sudoku | ValueError:
@@ -193,7 +323,10 @@ def _csv_record(row: Sequence[str], columns: dict[str, int], line_no: int) -> Su
         q = columns["question"]
         if q >= len(row):
             raise ValueError(f"line {line_no}: no 'question' column")
-        givens = _digits_of_line(row[q].strip(), line_no, strict=True)
+        text = row[q].strip()
+        if len(text) == CELLS and not set(text) & set("0._-"):
+            raise ValueError(f"line {line_no}: the puzzle column holds a solved grid (no blank cell), not a puzzle")
+        givens = _digits_of_line(text.replace("_", ".").replace("-", "."), line_no, strict=True)
         check_givens(givens, f"line {line_no}")
         answer = None
         a = columns.get("answer")
@@ -268,7 +401,9 @@ def sudoku_document(puzzles: Sequence[Sudoku], suffix: str) -> str:
         return format_sudokus(puzzles, "csv")
     if suffix in (".sdm", ".txt"):
         return format_sudokus(puzzles, "sdm")
-    raise ValueError(f"cannot write Sudoku files ending {suffix!r} (use .sdm, .sdk, .txt or .csv)")
+    if suffix in (".opensudoku", ".xml"):
+        return format_opensudoku(puzzles)
+    raise ValueError(f"cannot write Sudoku files ending {suffix!r} (use .sdm, .sdk, .txt, .csv or .opensudoku)")
 
 
 
@@ -293,6 +428,6 @@ def sniff_sudoku(text: str, name: str = "") -> float:
     cells = [sum(ch in digits for ch in ln) for ln in rows]
     if len(rows) >= SIZE and sum(c == SIZE for c in cells) >= SIZE:
         return 0.8
-    if name.lower().endswith((".sdk", ".sdm", ".ss")):
-        return 0.6
+    if name.lower().endswith((".sdk", ".sdm", ".ss")) or _is_opensudoku(text):
+        return 0.6 if not _is_opensudoku(text) else 0.95
     return 0.05

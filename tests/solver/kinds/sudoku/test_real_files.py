@@ -1,0 +1,109 @@
+"""Sudoku files as other programs and people write them (issue: read the files people have).
+
+Each layout is written here from its published description; every test asserts the exact givens
+read, through the same path trm-solve and the window's Open use (`read_document`, `kinds.sniff`,
+`Kind.read`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from solver import kinds
+from solver.documents import decode_document
+from solver.kinds.sudoku.search import solve
+
+P = ".3....9....6.........241.3....9..7.......2..4.8..7..2.85........9.7.4........6..1"
+DIGITS = P.replace(".", "0")
+S = "".join(str(int(d)) for d in solve(np.array([int(c) for c in DIGITS], np.int8)))
+ROWS = [P[r * 9 : (r + 1) * 9] for r in range(9)]
+GRID = "\n".join(" ".join(row.replace(".", "0")) for row in ROWS)
+
+
+def read(data: str | bytes, name: str) -> list:
+    """(givens or error) of every record, read as the app reads a file."""
+    text = decode_document(data if isinstance(data, bytes) else data.encode("utf-8"), name)
+    kind = kinds.sniff(text, name)
+    assert kind.name == "sudoku", f"{name} sniffed as {kind.name}"
+    return [r.error or kind.format_answer(r.puzzle.givens) for r in kind.read(text, name)]
+
+
+LAYOUTS = {
+    # name: (file name, content, records)
+    "trailing text (puzzle bank, SudoRules)": ("bank.txt", f"{P} # 99.0\nab12cd {P} 7.2\n{P} ED=11.7/11.7/2.6 x\n", [DIGITS] * 3),
+    "UTF-8 byte-order mark": ("notepad.sdm", "\ufeff" + P + "\n" + P + "\n", [DIGITS] * 2),
+    "Project Euler 96 (titles, nine rows each)": ("p096.txt", f"Grid 01\n{GRID}\nGrid 02\n{GRID}\n", [DIGITS] * 2),
+    "grids separated by blank lines": ("grids.txt", f"{GRID}\n\n{GRID}\n", [DIGITS] * 2),
+    "title line before a list": ("list.txt", f"Puzzles from the forum, 2 of them\n{P}\n{P}\n", [DIGITS] * 2),
+    "SadMan .sdk with [Puzzle] and [State]": (
+        "sadman.sdk", "[Puzzle]\n" + "\n".join(ROWS) + "\n[State]\n" + "\n".join(r.replace(".", "1") for r in ROWS) + "\n",
+        [DIGITS]),
+    "semicolon CSV with a puzzle column": ("semi.csv", f"puzzle;rating\n{P};3.2\n", [DIGITS]),
+    "TSV (Kaggle columns)": ("k.tsv", f"quizzes\tsolutions\n{DIGITS}\t{S}\n", [DIGITS]),
+    "'_' and '-' as blanks": ("blanks.txt", P.replace(".", "_") + "\n" + P.replace(".", "-") + "\n", [DIGITS] * 2),
+    "a comment, then nine puzzle lines": ("nine.sdm", "# nine puzzles\n" + "\n".join([P] * 9) + "\n", [DIGITS] * 9),
+    "HoDoKu library line": ("hodoku.txt", f":0000:x:{P}:::\n", [DIGITS]),
+    "tab-separated grid with empty cells": ("tabs.txt", "\n".join("\t".join("" if c == "." else c for c in row) for row in ROWS) + "\n", [DIGITS]),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_layout_reads_the_exact_givens(layout):
+    name, content, expected = LAYOUTS[layout]
+    assert read(content, name) == expected
+
+
+def test_kaggle_csv_without_its_header_takes_the_column_with_blanks():
+    """Once silently wrong: the solution column was read as a puzzle and 'verified'."""
+    assert read(f"{DIGITS},{S}\n", "k.csv") == [DIGITS]
+    assert read(f"{S},{DIGITS}\n", "k.csv") == [DIGITS]
+
+
+def test_a_puzzle_column_holding_a_solved_grid_is_named_not_solved():
+    [only] = read(f"puzzle,rating\n{S},1\n", "solved.csv")
+    assert "solved grid" in only and only.startswith("line 2")
+
+
+def test_a_good_line_among_bad_ones_is_its_own_record():
+    assert read(f"12345\n{P}\nzzz\n", "mixed.txt") == [
+        "line 1: expected 81 cells, found 5", DIGITS, "line 3: not a Sudoku puzzle"]
+
+
+def test_encodings_people_save_in():
+    sdk = "#A Jos\u00e9 M\u00fcller\n" + "\n".join(ROWS) + "\n"
+    assert read(sdk.encode("cp1252"), "old.sdk") == [DIGITS]
+    assert read((P + "\r\n").encode("utf-16"), "powershell.txt") == [DIGITS]
+    with pytest.raises(ValueError, match="binary file"):
+        decode_document(b"\x89PNG\r\n\x1a\n\x00\x00", "picture.png")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789.#_-|+ \t\n,;:[]Gridxz\ufeff")), max_size=400))
+def test_sniffing_and_reading_never_crash(text):
+    """Any text: a kind is chosen or a ValueError says why, and reading gives records or a
+    ValueError; never another exception."""
+    try:
+        kind = kinds.sniff(text, "fuzz.txt")
+        records = kind.read(text, "fuzz.txt")
+    except ValueError:
+        return
+    assert all(r.error or r.puzzle is not None for r in records)
+
+
+def test_opensudoku_xml_round_trip():
+    kind = kinds.get("sudoku")
+    text = kind.write([kind.read(P, "p.txt")[0].puzzle] * 2, ".opensudoku")
+    assert text.startswith("<?xml") and text.count("<game ") == 2
+    assert read(text, "collection.opensudoku") == [DIGITS] * 2
+    with pytest.raises(ValueError, match="DOCTYPE"):
+        kind.read('<!DOCTYPE x [<!ENTITY a "b">]><opensudoku></opensudoku>', "evil.opensudoku")
+
+
+@pytest.mark.parametrize("suffix", [".sdm", ".sdk", ".txt", ".csv", ".opensudoku"])
+def test_every_written_layout_reads_back(suffix):
+    kind = kinds.get("sudoku")
+    puzzle = kind.read(P, "p.txt")[0].puzzle
+    assert read(kind.write([puzzle], suffix), "out" + suffix) == [DIGITS]
