@@ -473,6 +473,7 @@ def export_checkpoint(
 ) -> ExportReport:
     """Export, write the sidecar, check parity (ValueError if it fails), optionally quantize."""
     from training.checkpoint import ema_model_from_checkpoint, load_checkpoint
+    from training.provenance import portable_train_config
 
     if out.suffix != ".onnx":
         raise ValueError(f"{out}: the model file must end in .onnx")
@@ -485,7 +486,7 @@ def export_checkpoint(
     resized = grid_size is not None and grid_size != trained_size
     provenance = {
         "checkpoint": Path(checkpoint).name,
-        "train_config": train,
+        "train_config": portable_train_config(train),  # names and hashes, never this machine's paths
         "model_config": state["model_config"],
         "step": int(state["step"]),
         "train_seconds": float(state.get("train_seconds", 0.0)),

@@ -38,6 +38,7 @@ from training.device import DevicePlan, choose_device
 from training.ema import EMA
 from training.losses import act_loss
 from training.model import ModelConfig, TinyRecursiveModel
+from training.provenance import relative_train_paths
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -332,7 +333,7 @@ class Trainer:
             gathered = [local]
         return {
             "model_config": self.model_config.to_dict(),
-            "train_config": self.cfg.to_dict(),
+            "train_config": relative_train_paths(self.cfg.to_dict()),  # no absolute path in a checkpoint
             "step": self.step,
             "world_size": self.dist.world,
             "model": self.model.state_dict(),
