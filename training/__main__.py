@@ -136,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             state = load_checkpoint(Path(run_dir) / "checkpoint.pt")
             model = ModelConfig.from_dict(state["model_config"])
             train = TrainConfig.from_dict(state["train_config"])
+            train.run_dir = str(run_dir)  # a run folder moved (or committed elsewhere) resumes where it is now
             # Bookkeeping may change on resume; anything that shapes the data or the updates may
             # not, or the resumed run would not be the run it continues.
             before = replace(train)
