@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from solver.models import app_root
 
-def app_root() -> Path:
-    """The folder holding `assets/` (and `tests/assets/` in a source checkout)."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle)
-    return Path(__file__).resolve().parent.parent
+__all__ = ["app_root", "assets_dir", "samples_dir"]
 
 
 def assets_dir() -> Path:
