@@ -136,6 +136,16 @@ def test_maze_csv_file_detected(tmp_path, capsys):
     assert code == 0 and len(out) == 2
 
 
+def test_a_bad_maze_csv_row_is_skipped_and_named(tmp_path, capsys):
+    """One bad row no longer rejects the whole file: the others are answered in order."""
+    row = maze_to_row(parse_maze(MAZE + "#######\n"))
+    bad = row.replace("S", " ")  # no start cell
+    (tmp_path / "m.csv").write_text(f"index,question,answer,path_len\n0,{row},,\n1,{bad},,\n2,{row},,\n")
+    code, out, err = _run(capsys, str(tmp_path / "m.csv"), "--model", MAZE_MODEL, "--retry-tta", "0")
+    assert code == 0 and len(out) == 3 and out[1] == "" and out[0] and out[2]
+    assert "maze 2 (line 3)" in err and "3 puzzles (1 invalid)" in err
+
+
 def test_arc_task_needs_an_arc_model(tmp_path, capsys):
     task = {"train": [{"input": [[1, 2]], "output": [[2, 1]]}], "test": [{"input": [[3, 4]]}]}
     (tmp_path / "t.json").write_text(json.dumps(task))
