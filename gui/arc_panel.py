@@ -203,7 +203,7 @@ class ArcPanel(PuzzlePanel):
         """Show test input `index` with a fresh answer grid of its size."""
         if self.task is None or not 0 <= index < len(self.task.test):
             return
-        self.run.cancel()
+        self.puzzle_changed()
         self.test_index = index
         grid = self.task.test[index].input
         self.test_view.set_grid(grid)

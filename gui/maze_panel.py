@@ -152,10 +152,8 @@ class MazePanel(PuzzlePanel):
 
     def _edit(self, after: object, text: str) -> None:
         if push_edit(self.undo_stack, self.state, after, text, self._refresh):
-            if self.run.running:
-                self.run.cancel()
+            self.puzzle_changed()
             self._show_answer(None)
-            self.result_label.clear()
 
     def _refresh(self) -> None:
         self.view.set_grid(self.state.grid)

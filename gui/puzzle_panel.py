@@ -137,6 +137,15 @@ class PuzzlePanel(QWidget):
         """Stop the model now."""
         self.run.cancel()
 
+    def puzzle_changed(self) -> None:
+        """A new, generated, pasted, opened, stepped-to or edited puzzle: the run and everything it
+        says (timeline, chart, result line, Keep thinking) belong to the puzzle that was there."""
+        self.run.forget()
+        self.result_label.setStyleSheet("")
+        self.result_label.clear()
+        self.keep_button.setEnabled(False)
+        self.statusChanged.emit()
+
     def keep_thinking(self) -> bool:
         """More passes from where the model stopped."""
         if self.run.keep_thinking():

@@ -62,6 +62,19 @@ class SolveRun(QObject):
         self.timeline.reset(0.5, request.max_passes or 16)
         self._launch(request)
 
+    def forget(self) -> None:
+        """The puzzle on screen changed: this run no longer belongs to it. Stop it, and drop its
+        request, carry, result and passes, so nothing of it (not "Keep thinking", not
+        "verified") can be shown over another puzzle."""
+        self.cancel()
+        self._request = None
+        self.last_result, self.last_carry = None, None
+        self.timeline.reset(0.5, self.timeline_capacity())
+        self.runningChanged.emit(False)
+
+    def timeline_capacity(self) -> int:
+        return self.model.max_passes if self.model is not None else 16
+
     def keep_thinking(self, passes: int = KEEP_THINKING_PASSES) -> bool:
         """Continue past the halt from the last pass; False when there is nothing to continue."""
         if self.running or self._request is None or self.last_carry is None:

@@ -102,11 +102,9 @@ class SudokuPanel(PuzzlePanel):
             self._board_changed()
 
     def _board_changed(self) -> None:
-        """An edit makes the model's answer stale: stop it and hide it."""
-        if self.run.running:
-            self.run.cancel()
+        """An edit makes the model's answer stale: stop it, hide it, forget its run."""
+        self.puzzle_changed()
         self._answer_visible = False
-        self.result_label.clear()
         self._refresh()
 
     def _refresh(self) -> None:

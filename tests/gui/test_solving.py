@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from tests.gui.helpers import PUZZLE, make_window
@@ -235,4 +236,39 @@ def test_cancel_during_the_retry_stops_it(qtbot):
     qtbot.wait(400)
     assert len(calls) <= made + 1  # at most the pass already inside onnxruntime
     assert calls.count(4) < 8  # the four views never reached their cap of 8 passes
+    panel.run.shutdown()
+
+
+OTHER = "1....7.9..3..2...8..96..5....53..9...1..8...26....4...3......1..4......7..7...3.."
+
+
+def _change_by(window, panel, how: str) -> None:
+    if how == "paste":
+        assert panel.paste_text(OTHER)
+    elif how == "next in the list":
+        panel.step_list(1)
+    elif how == "typed digit":
+        empty = int(np.flatnonzero(panel.state.givens == 0)[0])
+        panel.enter_digit(empty, 1)  # what a key press on the board calls
+    elif how == "cleared board":
+        panel.clear_board()
+
+
+@pytest.mark.parametrize("how", ["paste", "next in the list", "typed digit", "cleared board"])
+def test_no_result_of_an_old_puzzle_survives_a_change_of_puzzle(qtbot, how):
+    """Solve, change the puzzle, then Keep thinking: once it "verified" the old answer over the
+    new givens. Now the run is forgotten: no passes, no result line, Keep thinking disabled."""
+    from solver.kinds.sudoku import parse_sudoku
+
+    window = make_window(qtbot, max_passes=2, halt_threshold=1.0)
+    panel = window.sudoku
+    panel.set_puzzles([parse_sudoku(PUZZLE), parse_sudoku(OTHER)], "two.sdm")
+    panel.solve()
+    _wait_done(qtbot, panel)
+    assert panel.run.frames and panel.keep_button.isEnabled() and panel.result_label.text()
+    _change_by(window, panel, how)
+    assert not panel.run.frames and panel.run.last_result is None and panel.run.last_carry is None
+    assert not panel.keep_button.isEnabled() and panel.result_label.text() == ""
+    assert not panel.keep_thinking()  # Ctrl+K does nothing: there are no passes of this puzzle
+    assert not panel.run.running
     panel.run.shutdown()
