@@ -1,4 +1,4 @@
-# Two commands do all set-up:  `make run` (the app)  and  `make test` (the whole test suite).
+# Two commands do all set-up:  `make run` (the app)  and  `make test` (lint and every test not marked slow; `make test-slow` runs the rest).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
