@@ -182,7 +182,8 @@ class PuzzlePanel(QWidget):
     def puzzle_changed(self, source: str | None = None) -> None:
         """The puzzle on show is another one: a new revision, no run, nothing of the old one said.
         `source` names where a new puzzle came from; None means the one on show was edited."""
-        self.revision += 1
+        self.revision += 1  # from here on the old run is no run of the puzzle on show ...
+        self._describe()  # ... so the result line says nothing of it, not even for a moment
         self.runner.forget()
         self.timeline.show_run(None)
         self._clear_answer()
@@ -190,7 +191,6 @@ class PuzzlePanel(QWidget):
             self.edited = True
         else:
             self.source, self.edited = source, False
-        self._describe()
         self._update_buttons()
         self.statusChanged.emit()
         self.titleChanged.emit(self.title_text())
