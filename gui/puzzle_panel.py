@@ -24,7 +24,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.commands import push_edit
-from gui.models import ModelCache, ModelChoice
+from gui.models import ModelCache, ModelChoice, read_card
 from gui.pass_frame import KEEP_THINKING, OTHER_VIEWS, PassFrame
 from gui.puzzle_list import PuzzleList
 from gui.result_text import ERROR, INFO, LEVEL_STYLE, SUCCESS, WARNING, describe_result
@@ -109,6 +109,7 @@ class PuzzlePanel(QWidget):
         self.runner.ended.connect(self._run_ended)
         self.runner.runningChanged.connect(lambda running: self._update_buttons())
         self.timeline.positionChanged.connect(self._show_position)
+        self.timeline.set_empty_axes(*self._axes())
 
     def _lay_out(self, top: QHBoxLayout, board: QWidget) -> None:
         """Top to bottom: banner, `top`, the board, the result line, the solve buttons, the timeline."""
@@ -153,6 +154,21 @@ class PuzzlePanel(QWidget):
     def settings_changed(self) -> None:
         """Preferences changed: which model runs, and so whether Solve can."""
         self._update_buttons()
+        self.timeline.set_empty_axes(*self._axes())
+
+    def _axes(self) -> tuple[float, int]:
+        """The halting threshold and the pass cap the next solve will use (the person's, else the
+        model card's; 0.5 and 16 when no model is there to say)."""
+        s = self.context.settings()
+        threshold, cap = s.halt_threshold or 0.5, s.max_passes or 16
+        path = self.model_choice().path
+        if path is not None and not (s.halt_threshold and s.max_passes):
+            try:
+                card = read_card(path)
+            except ValueError:
+                return threshold, cap
+            threshold, cap = s.halt_threshold or card.halt_threshold, s.max_passes or card.max_passes
+        return threshold, cap
 
     def shutdown(self) -> None:
         """The window closes: stop every thread of this tab."""
@@ -353,7 +369,7 @@ class PuzzlePanel(QWidget):
         puzzle = self.solvable_puzzle()
         if puzzle is None:
             return False
-        run = Run(self.kind, puzzle, self.revision, self._options().max_passes or 16)
+        run = Run(self.kind, puzzle, self.revision, self._axes()[1])
         request = self._request(run.puzzle, choice.path, choice.origin, precheck=self.precheck())
         self._notes_shown = 0
         self.runner.start(run, request)

@@ -2,8 +2,8 @@
 
 For each tab (the window's panel registry) it opens the middle one of the kind's sample files.
 With a model for the kind it solves it with default settings, except that the halting threshold
-is 1.0 so the model runs to its cap: `<kind>-running.png` is taken while the passes arrive (the
-model slowed to 60 ms a pass), `<kind>.png` after the run with the timeline moved back to a
+is 1.0 so the model runs to its cap: with `--running`, `<kind>-running.png` is taken while the
+passes arrive (the model slowed to 60 ms a pass); `<kind>.png` after the run with the timeline moved back to a
 middle pass, so it shows an answer still being refined. A kind without a model is shown as it
 is (`<kind>.png`: the tab saying so). Offscreen unless a display is set (e.g. under Xvfb).
 """
@@ -68,7 +68,7 @@ def _save(window, out: Path, name: str) -> Path:
     return path
 
 
-def shoot(app: QApplication, window, panel, out: Path) -> list[Path]:
+def shoot(app: QApplication, window, panel, out: Path, running: bool = False) -> list[Path]:
     """The pictures of one tab (see the module docstring)."""
     from gui.samples import list_samples
 
@@ -79,22 +79,26 @@ def shoot(app: QApplication, window, panel, out: Path) -> list[Path]:
     if window.choice(panel.name).path is None or not samples:
         _settle(app)
         return [_save(window, out, panel.name)]
-    panel.step_wrapper = _slowly
+    panel.step_wrapper = _slowly if running else None
     if not panel.solve():
         return [_save(window, out, panel.name)]
-    _wait(app, lambda: panel.run is not None and len(panel.run.frames) >= 4)
-    running = _save(window, out, f"{panel.name}-running")
+    shots = []
+    if running:
+        _wait(app, lambda: not panel.runner.running or (panel.run is not None and len(panel.run.frames) >= 4))
+        if panel.runner.running:
+            shots.append(_save(window, out, f"{panel.name}-running"))
     panel.step_wrapper = None
     _wait(app, lambda: not panel.runner.running, timeout_ms=180000)
     for _ in range(max(1, panel.run.passes() // 2) if panel.run is not None else 0):
         panel.timeline.step_pass(-1)
     _settle(app)
-    return [running, _save(window, out, panel.name)]
+    return [*shots, _save(window, out, panel.name)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"folder for the PNGs (default {OUT})")
+    parser.add_argument("--running", action="store_true", help="also a picture of each tab while its passes arrive")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     QCoreApplication.setOrganizationName("trm-puzzles-screenshots")
@@ -111,7 +115,7 @@ def main() -> None:
     window.resize(*SIZE)
     window.show()
     for panel in window.panels.values():
-        shoot(app, window, panel, args.out)
+        shoot(app, window, panel, args.out, args.running)
     window.close()
 
 

@@ -39,6 +39,7 @@ class GridView(QWidget):
         self._numbers: np.ndarray | None = None  # (H, W) ints written in the cells (0: none)
         self._bold: np.ndarray | None = None  # (H, W) bool: numbers written bold (givens)
         self._last_cell: tuple[int, int] | None = None
+        self._blank = False
         self.editable = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(60, 60)
@@ -46,8 +47,21 @@ class GridView(QWidget):
     def set_grid(self, grid: np.ndarray) -> None:
         """The colour indices to paint."""
         self._grid = np.array(grid, np.uint8)
+        self._blank = False
         self.updateGeometry()
         self.update()
+
+    def clear(self) -> None:
+        """Paint no grid at all (not a grid of colour 0: that would read as an answer)."""
+        self._grid = np.zeros((1, 1), np.uint8)
+        self._blank = True
+        self.set_overlay(None)
+        self.set_numbers(None)
+
+    @property
+    def blank(self) -> bool:
+        """True when no grid is painted."""
+        return self._blank
 
     @property
     def grid(self) -> np.ndarray:
@@ -140,6 +154,8 @@ class GridView(QWidget):
     # -- painting ------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self._blank:
+            return
         painter = QPainter(self)
         h, w = self._grid.shape
         size = self.cell_size()

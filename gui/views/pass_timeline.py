@@ -34,6 +34,7 @@ class PassTimeline(QWidget):
         super().__init__(parent)
         self._run: Run | None = None
         self.position_cursor = TimelineCursor()
+        self._empty = (0.5, 16)  # threshold and passes the empty chart spans (the model's, once known)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
 
@@ -92,6 +93,11 @@ class PassTimeline(QWidget):
     def run(self) -> Run | None:
         """The run on show (None: no passes for the puzzle on show)."""
         return self._run
+
+    def set_empty_axes(self, threshold: float, capacity: int) -> None:
+        """What the chart spans before a run: the threshold and pass cap the next solve will use."""
+        self._empty = (threshold, capacity)
+        self._sync()
 
     def show_run(self, run: Run | None) -> None:
         """Display `run` from its start (None: nothing, as for a puzzle not yet solved)."""
@@ -196,7 +202,8 @@ class PassTimeline(QWidget):
         run = self._run
         if position is None or run is None:
             self.label.setText("No passes yet")
-            self.chart.set_series([], [], [], 0.5, run.capacity if run is not None else 16)
+            threshold, capacity = self._empty
+            self.chart.set_series([], [], [], threshold, run.capacity if run is not None else capacity)
             self.chart.set_current(-1)
             return
         index, inner = position

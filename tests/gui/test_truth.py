@@ -39,7 +39,7 @@ def _onehot(tokens: np.ndarray, vocab: int = 11, strength: float = 9.0) -> np.nd
 
 def _nothing_of_a_run(window, panel) -> None:
     """What a tab shows for a puzzle it has not solved."""
-    assert panel.run is None and panel.timeline.run is None
+    assert panel.run is None and panel.runner.run is None and panel.timeline.run is None
     assert panel.timeline.label.text() == "No passes yet" and panel.timeline.chart._halt == []
     assert panel.result_label.text() == ""
     assert not panel.keep_button.isEnabled()
@@ -353,7 +353,7 @@ def _shows_nothing(panel, name: str) -> bool:
         return panel.board._answer is None
     if name == "maze":
         return panel.view._overlay is None
-    return panel.model_view.grid.shape == (1, 1)
+    return panel.model_view.blank
 
 
 @pytest.mark.parametrize("when", ["mid-solve", "after the solve"])
@@ -396,4 +396,23 @@ def test_no_result_ever_refers_to_a_puzzle_other_than_the_one_shown(qtbot, name,
     assert run.state is RunState.DONE
     assert np.array_equal(kind.encode(run.puzzle), kind.encode(panel.current_puzzle()))
     assert broken == []
+    panel.runner.shutdown()
+
+
+def test_passes_of_a_cancelled_run_already_queued_never_land_in_the_next_run(qtbot):
+    """Solve, let passes queue up while the UI thread is busy, change the puzzle and solve the new
+    one at once: the old run's queued passes must not join the new run."""
+    window = make_window(qtbot, halt_threshold=1.0, max_passes=8, retry_tta=0)
+    panel = window.panel_for("sudoku")
+    assert window.open_path(SAMPLES / "sudoku" / "hard.sdm")
+    panel.step_wrapper = _slow
+    assert panel.solve()
+    qtbot.waitUntil(lambda: panel.run is not None and len(panel.run.frames) >= 1, timeout=20000)
+    time.sleep(0.4)  # the UI thread is busy; the worker's next passes wait in the event queue
+    assert panel.paste_text(OTHER)
+    assert panel.solve()
+    wait_done(qtbot, panel, timeout=60000)
+    numbers = [(f.track, f.number) for f in panel.run.frames]
+    assert len(numbers) == len(set(numbers)) == 8
+    assert np.array_equal(panel.run.puzzle.givens, panel.current_puzzle().givens)
     panel.runner.shutdown()

@@ -90,11 +90,13 @@ class ArcPanel(PuzzlePanel):
         self.test_choice.setAccessibleName("Test input")
         self.test_view = GridView(ARC_PALETTE, cell_hint=16)
         self.test_view.setAccessibleName("Test input grid")
+        self.test_view.clear()
         self.answer_view = GridView(ARC_PALETTE, cell_hint=16)
         self.answer_view.editable = True
         self.answer_view.setAccessibleName("Your answer")
         self.model_view = GridView(ARC_PALETTE, cell_hint=16)
         self.model_view.setAccessibleName("Model's answer")
+        self.model_view.clear()
         self.model_label = QLabel("Model's answer")
         self.size_edit = QLineEdit("3x3")
         self.size_edit.setMaximumWidth(70)
@@ -368,8 +370,7 @@ class ArcPanel(PuzzlePanel):
     def _draw(self, frame: PassFrame, inner: int | None) -> None:
         answer = frame.answer_at(inner)
         if answer.size == 0:
-            self.model_view.set_grid(np.zeros((1, 1), np.uint8))
-            self.model_view.set_overlay(None)
+            self.model_view.clear()
             self.model_label.setText(f"Model's answer (pass {frame.number}: no grid yet)")
             return
         self.model_view.set_grid(answer)
@@ -379,9 +380,8 @@ class ArcPanel(PuzzlePanel):
         self.model_label.setText(f"Model's answer {h}×{w} (pass {frame.number})")
 
     def _clear_answer(self) -> None:
-        self.model_view.set_grid(np.zeros((1, 1), np.uint8))
-        self.model_view.set_overlay(None)
-        self.model_label.setText("Model's answer")
+        self.model_view.clear()
+        self.model_label.setText("Model's answer: none yet")
 
     def describe(self, run: Run, result: SolveResult) -> tuple[str, str]:
         text, level = super().describe(run, result)
