@@ -350,6 +350,7 @@ class MainWindow(QMainWindow):
         panel = self.panel
         if panel is None:
             return
+        self._sync_checks()  # e.g. a generated puzzle arrives: typed digits are entries now
         choice = self.choice(panel.name)
         self.model_label.setText(f"Model: {choice.label}")
         self.model_label.setToolTip(choice.note)

@@ -182,10 +182,6 @@ class Run:
             self.state = RunState.CANCELLED
             self.finished_at = time.perf_counter()
 
-    def fail(self, message: str) -> None:
-        self.error = message
-        self.end()
-
     # -- reading (views) ----------------------------------------------------------------------
 
     def order(self) -> list[int]:

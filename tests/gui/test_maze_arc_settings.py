@@ -152,3 +152,26 @@ def test_settings_dialog_round_trips_the_retry_views(qtbot):
     dialog.retry.setValue(0)
     assert dialog.value().retry_tta == 0 and dialog.retry.text() == "off"
     assert AppSettings(retry_tta=99).validated().retry_tta == 8
+
+
+def test_model_paths_of_settings_schema_1_are_read_and_moved(qtbot):
+    """Schema 1 kept one key per kind (settings/arc_model); it is read, and saving moves it."""
+    store = QSettings()
+    store.setValue("settings/arc_model", "/models/old_arc.onnx")
+    store.setValue("settings/sudoku_model", "")
+    loaded = load_settings(store)
+    assert loaded.models == {"arc": "/models/old_arc.onnx"}
+    save_settings(loaded, store)
+    assert store.value("settings/models/arc") == "/models/old_arc.onnx"
+    assert not any(key.endswith("_model") for key in store.allKeys())
+
+
+def test_a_model_of_another_kind_is_refused_with_a_message(qtbot):
+    """A maze model chosen for Sudoku: the solve fails and says so, and no result is shown."""
+    window = make_window(qtbot, models={"sudoku": str(ROOT / "assets" / "models" / "maze.onnx")})
+    panel = window.panels["sudoku"]
+    assert panel.paste_text("4.....8.5.3..........7......2.....6.....8.4......1.......6.3.7.5..2.....1.4......")
+    assert panel.solve()
+    qtbot.waitUntil(lambda: not panel.runner.running, timeout=30000)
+    assert "maze.onnx is a maze model, not a sudoku one" in panel.banner.label.text()
+    assert panel.result_label.text() == "" and panel.run.result is None
