@@ -1,7 +1,7 @@
 """The GUI entry point: ``trm-puzzles`` (or ``python -m gui``).
 
     trm-puzzles               open the window
-    trm-puzzles --self-test   open it offscreen, solve a shipped puzzle, print the result, exit
+    trm-puzzles --self-test   open it offscreen, solve a shipped sample, print the result, exit
     trm-puzzles --version
     trm-puzzles --startup-probe   print the seconds from process start to the shown window, exit
 
@@ -90,7 +90,7 @@ def _application(argv: list[str]):  # type: ignore[no-untyped-def]
 
 
 def self_test(timeout_s: float = 120.0) -> int:
-    """Open the window offscreen, solve a shipped Sudoku with the default model, print the result."""
+    """Open the window offscreen, solve the first shipped sample that has a shipped model, print the result."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _application(sys.argv[:1])
@@ -102,34 +102,33 @@ def self_test(timeout_s: float = 120.0) -> int:
 
     window = MainWindow(AppSettings())  # defaults, whatever the user has set
     window.show()
-    samples = [s for s in list_samples() if s.kind == "sudoku"]
-    if not samples:
-        print("self-test: FAILED: no shipped Sudoku sample found")
+    found = [(panel, samples[0]) for name, panel in window.panels.items()
+             if window.choice(name).origin == "shipped"
+             and (samples := list_samples(name, panel.kind.suffixes, panel.sample_labels))]
+    if not found:
+        print("self-test: FAILED: no shipped sample of a kind with a shipped model")
         return 2
-    if not window.open_path(samples[0].path, "sudoku"):
-        print(f"self-test: FAILED: could not open {samples[0].path}: {window.sudoku.banner.label.text()}")
+    panel, sample = found[0]
+    if not window.open_path(sample.path, panel.name):
+        print(f"self-test: FAILED: could not open {sample.path}: {panel.banner.label.text()}")
         return 2
-    panel = window.sudoku
-    failure: list[str] = []
-    panel.run.failed.connect(failure.append)
     loop = QEventLoop()
-    panel.run.runningChanged.connect(lambda running: None if running else loop.quit())
+    panel.runner.runningChanged.connect(lambda running: None if running else loop.quit())
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)
     if not panel.solve():
-        print("self-test: FAILED: the solve did not start")
+        print(f"self-test: FAILED: the solve did not start: {panel.banner.label.text()}")
         return 2
     loop.exec()
-    result = panel.run.last_result
-    ready = panel.run.model
+    run = panel.run
     window.close()
     app.processEvents()
-    if failure or result is None or ready is None:
-        why = failure[0] if failure else "timed out" if panel.run.running else "no result"
+    if run is None or run.result is None or run.model is None:
+        why = run.error if run is not None and run.error else "timed out" if run is not None and run.running else "no result"
         print(f"self-test: FAILED: {why}")
         return 1
     print(
-        f"self-test: ok; model {ready.name}; provider {ready.provider_reason}; "
-        f"result {result.status.value} after {result.passes} passes"
+        f"self-test: ok; {panel.kind.title}; model {run.model.name}; provider {run.model.provider_line}; "
+        f"result {run.result.status.value} after {run.result.passes} passes"
     )
     return 0
 

@@ -17,6 +17,12 @@ ARC_GRID_LINE = "#555555"
 # Maze: index into solver.maze.CHARSET "# SGo".
 MAZE_COLOURS = ("#2b2b2b", "#f4f4f0", "#2ECC40", "#FF4136", "#0074D9")
 
+# A grid of small numbers (a kind without its own board): pale tints by value, 0 blank.
+NUMBER_COLOURS = (
+    "#fbfbf8", "#dbe9fa", "#dcf3e2", "#fdf0cf", "#fbdede",
+    "#eadcf8", "#d9f2f2", "#f6e3d4", "#e8e8e8", "#f4dcea",
+)
+
 CONFLICT = QColor("#e0352b")
 CHANGED = QColor("#ff9800")
 

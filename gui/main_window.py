@@ -1,9 +1,10 @@
-"""MainWindow: tabs for Sudoku, maze and ARC, menus with standard shortcuts, the status bar."""
+"""MainWindow: one tab per puzzle kind with a panel (gui.kinds), menus with standard shortcuts, the
+status bar. The window names no kind: tabs, the Samples menu, File ▸ Open's filters and every
+title come from the registries (`gui.kinds` for panels, `solver.kinds` for the kinds)."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,26 +18,28 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoGroup,
 )
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget
 
-from gui.arc_panel import ARC_FILTER, ArcPanel
-from gui.maze_files import MAZE_FILTER
-from gui.maze_panel import MazePanel
+from gui import kinds as panels
 from gui.models import ModelCache, ModelChoice, choose_model, read_card
+from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
+from gui.run import ModelUsed
 from gui.samples import list_samples
 from gui.settings import AppSettings, load_settings, save_settings
-from gui.solve_job import ModelHandle, ModelReady, SolveOptions
-from gui.sudoku_files import SUDOKU_FILTER
-from gui.sudoku_panel import GRADE_LABELS, SudokuPanel
 from gui.theme import apply_theme
-from gui.views.settings_dialog import SettingsDialog
-from solver.kinds.sudoku.grading import Grade
+from gui.views.settings_dialog import KindModel, SettingsDialog
+from solver import kinds
+from solver.documents import read_document
+from solver.models import shipped_model
 
 log = logging.getLogger(__name__)
 
-Panel = SudokuPanel | MazePanel | ArcPanel
-_FILTERS = {"sudoku": SUDOKU_FILTER, "maze": MAZE_FILTER, "arc": ARC_FILTER}
-_DEFAULT_SUFFIX = {"sudoku": ".sdk", "maze": ".txt", "arc": ".json"}
+APP_TITLE = "TRM Puzzles"
+
+
+def file_filter(kind: kinds.Kind) -> str:
+    """A file dialog's filter for `kind`'s documents (its suffixes), then all files."""
+    return f"{kind.title} files ({' '.join('*' + s for s in kind.suffixes)});;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -46,28 +49,27 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or load_settings()
         self._choices: dict[str, ModelChoice] = {}
+        self._used: dict[str, ModelUsed] = {}
         self.models = ModelCache()
-        self.setWindowTitle("TRM Puzzles")
+        self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
         self.setMinimumSize(720, 640)
 
-        options = self._solve_options
-        self.sudoku = SudokuPanel(lambda: self.model_loader("sudoku"), options)
-        self.maze = MazePanel(lambda: self.model_loader("maze"), options)
-        self.arc = ArcPanel(lambda: self.model_loader("arc"), options, lambda: self._choice("arc").path is not None)
-        self.panels: list[Panel] = [self.sudoku, self.maze, self.arc]
+        context = PanelContext(lambda: self.settings, self.choice, self.models)
+        self.panels: dict[str, PuzzlePanel] = {}
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.sudoku, "&Sudoku")
-        self.tabs.addTab(self.maze, "&Maze")
-        self.tabs.addTab(self.arc, "&ARC")
-        self.setCentralWidget(self.tabs)
         self.undo_group = QUndoGroup(self)
-        for panel in self.panels:
+        for name in panels.names():
+            kind = kinds.get(name)
+            panel = panels.panel_factory(name)(kind, context)
+            self.panels[name] = panel
+            self.tabs.addTab(panel, f"&{kind.title}")
             self.undo_group.addStack(panel.undo_stack)
             panel.statusChanged.connect(self._update_status)
-            panel.titleChanged.connect(lambda name: self.setWindowTitle(f"{name} — TRM Puzzles"))
-            panel.run.modelReady.connect(self._model_ready)
+            panel.titleChanged.connect(lambda text, p=panel: self._title_changed(p))
+            panel.runner.modelUsed.connect(lambda used, n=name: self._model_used(n, used))
             panel.timeline.set_speed(self.settings.animation_ms)
+        self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.model_label = QLabel()
@@ -79,47 +81,34 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self)
         self._clock.setInterval(200)
         self._clock.timeout.connect(self._update_status)
-        self._provider: dict[str, ModelReady] = {}
 
+        self._checks: list[tuple[PuzzlePanel, Command, QAction]] = []
         self._build_menus()
         self._restore_geometry()
         self._tab_changed(0)
 
-    # -- wiring for panels ---------------------------------------------------------------------
+    # -- tabs and models -----------------------------------------------------------------------
 
     @property
-    def panel(self) -> Panel:
+    def panel(self) -> PuzzlePanel:
         """The panel of the current tab."""
-        return self.panels[self.tabs.currentIndex()]
+        return self.tabs.currentWidget()  # type: ignore[return-value]
 
-    def _solve_options(self) -> SolveOptions:
-        s = self.settings
-        return SolveOptions(s.max_passes or None, s.halt_threshold or None, s.tta_k, s.retry_tta)
+    def panel_for(self, name: str) -> PuzzlePanel:
+        """The tab of the kind called `name`."""
+        return self.panels[name]
 
-    def _choice(self, kind: str) -> ModelChoice:
+    def choice(self, kind: str) -> ModelChoice:
         """The model file for `kind` (cached: the status bar asks on every pass)."""
         if kind not in self._choices:
             self._choices[kind] = choose_model(kind, self.settings.model_for(kind))
         return self._choices[kind]
 
-    def model_loader(self, kind: str) -> Callable[[], ModelHandle]:
-        """A callable the worker thread runs to get the model for `kind`."""
-        choice = self._choice(kind)
-        force_cpu = self.settings.force_cpu
-        cache = self.models
-
-        def load() -> ModelHandle:
-            if choice.path is None:
-                raise ValueError(f"no {kind} model is installed; choose one in Preferences")
-            return cache.load(choice.path, force_cpu)
-
-        return load
-
     # -- menus ---------------------------------------------------------------------------------
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
+        if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
@@ -127,11 +116,36 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work with the menu bar hidden too
         return action
 
+    def _command_action(self, panel: PuzzlePanel, command: Command) -> QAction:
+        def run() -> None:
+            self.tabs.setCurrentWidget(panel)
+            command.run()
+            self._sync_checks()
+
+        action = self._action(command.text, run, command.shortcut or None, command.tip)
+        if command.checked is not None:
+            action.setCheckable(True)
+            self._checks.append((panel, command, action))
+        return action
+
+    def _add_commands(self, menu: QMenu, name: str) -> None:
+        submenus: dict[str, QMenu] = {}
+        for panel in self.panels.values():
+            for command in panel.commands():
+                if command.menu != name:
+                    continue
+                target = menu
+                if command.submenu:
+                    if command.submenu not in submenus:
+                        submenus[command.submenu] = menu.addMenu(command.submenu)
+                    target = submenus[command.submenu]
+                target.addAction(self._command_action(panel, command))
+
     def _build_menus(self) -> None:
         key = QKeySequence.StandardKey
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self._action("&New board", self.new_board, key.New, "Clear the board to enter a new puzzle"))
+        file_menu.addAction(self._action("&New board", lambda: self.panel.new_board(), key.New, "An empty board to enter a new puzzle on"))
         file_menu.addAction(self._action("&Open…", self.open_dialog, key.Open))
         self.samples_menu = file_menu.addMenu("Sa&mple puzzles")
         self._fill_samples()
@@ -155,17 +169,12 @@ class MainWindow(QMainWindow):
         edit.addAction(self._action("&Copy", self.copy, key.Copy))
         edit.addAction(self._action("&Paste", self.paste, key.Paste))
         edit.addSeparator()
-        self.givens_action = self._action("Enter &givens", lambda: self.sudoku.set_entering_givens(self.givens_action.isChecked()), "Ctrl+E", "Typed digits become the puzzle's givens")
-        self.givens_action.setCheckable(True)
-        edit.addAction(self.givens_action)
-        edit.addAction(self._action("Previous puzzle in file", lambda: self._step_list(-1), "PgUp"))
-        edit.addAction(self._action("Next puzzle in file", lambda: self._step_list(1), "PgDown"))
+        self._add_commands(edit, "Edit")
+        edit.addAction(self._action("Previous puzzle in file", lambda: self.panel.step_list(-1), "PgUp"))
+        edit.addAction(self._action("Next puzzle in file", lambda: self.panel.step_list(1), "PgDown"))
 
         puzzle = bar.addMenu("&Puzzle")
-        new_sudoku = puzzle.addMenu("New &Sudoku")
-        for n, grade in enumerate(Grade, start=1):
-            new_sudoku.addAction(self._action(GRADE_LABELS[grade], lambda g=grade: self._new_sudoku(g), f"Ctrl+{n}"))
-        puzzle.addAction(self._action("New &maze", self._new_maze, "Ctrl+M"))
+        self._add_commands(puzzle, "Puzzle")
         puzzle.addSeparator()
         self.solve_action = self._action("Sol&ve", lambda: self.panel.solve(), "F5")
         puzzle.addAction(self.solve_action)
@@ -186,16 +195,19 @@ class MainWindow(QMainWindow):
 
     def _fill_samples(self) -> None:
         self.samples_menu.clear()
-        samples = list_samples()
-        if not samples:
+        found = False
+        for name, panel in self.panels.items():
+            samples = list_samples(name, panel.kind.suffixes, panel.sample_labels)
+            if not samples:
+                continue
+            found = True
+            menu = self.samples_menu.addMenu(panel.kind.title)
+            for sample in samples:
+                action = QAction(sample.label, self)
+                action.triggered.connect(lambda checked=False, s=sample: self.open_path(s.path, s.kind))
+                menu.addAction(action)
+        if not found:
             self.samples_menu.addAction("(no samples installed)").setEnabled(False)
-        menus: dict[str, object] = {}
-        for sample in samples:
-            if sample.kind not in menus:
-                menus[sample.kind] = self.samples_menu.addMenu({"sudoku": "Sudoku", "maze": "Maze", "arc": "ARC"}[sample.kind])
-            action = QAction(sample.label, self)
-            action.triggered.connect(lambda checked=False, s=sample: self.open_path(s.path, s.kind))
-            menus[sample.kind].addAction(action)  # type: ignore[attr-defined]
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -203,114 +215,103 @@ class MainWindow(QMainWindow):
         """Errors go to the current panel's banner: never a blocking dialog."""
         self.panel.show_message(text, "error")
 
-    def new_board(self) -> None:
-        """An empty Sudoku board (or an open maze field) for entering a puzzle."""
-        if self.panel is self.maze:
-            from gui.maze_state import MazeBoardState
-
-            self.maze._edit(MazeBoardState.open_field(self.maze.size_spin.value()).snapshot(), "New maze field")
-            self.maze._refresh()
-        else:
-            self.tabs.setCurrentWidget(self.sudoku)
-            self.sudoku.clear_board()
-        self._sync_givens_action()
-
     def open_dialog(self) -> None:
         """File ▸ Open for the current tab's kind."""
         kind = self.panel.kind
-        path, _ = QFileDialog.getOpenFileName(self, "Open", "", _FILTERS[kind])
+        path, _ = QFileDialog.getOpenFileName(self, "Open", "", file_filter(kind))
         if path:
-            self.open_path(Path(path), kind)
+            self.open_path(Path(path), kind.name)
 
     def open_path(self, path: Path, kind: str | None = None) -> bool:
-        """Open a file in the right tab: .json is ARC; mazes and Sudokus are told apart by content."""
-        kind = kind or guess_kind(path)
-        panel = {"sudoku": self.sudoku, "maze": self.maze, "arc": self.arc}[kind]
+        """Open a file in its kind's tab; without `kind`, the content says which kind it is."""
+        path = Path(path)
+        try:
+            text = read_document(path)
+            name = kind or kinds.sniff(text, path.name).name
+        except ValueError as err:
+            self.show_error(str(err))
+            return False
+        panel = self.panels.get(name)
+        if panel is None:
+            self.show_error(f"{path.name} is a {kinds.get(name).title} document, and this window has no tab for it.")
+            return False
         self.tabs.setCurrentWidget(panel)
-        ok = panel.open_file(path)
-        self._sync_givens_action()
+        ok = panel.open_text(text, path.name, path)
+        self._sync_checks()
         return ok
 
     def save(self) -> None:
         """Save to the file the puzzle came from (Save as when there is none)."""
         panel = self.panel
         path = panel.file_path
-        if path is None or path.suffix.lower() not in _FILTERS[panel.kind]:
+        if path is None or path.suffix.lower() not in panel.kind.suffixes:
             self.save_as()
         else:
             panel.save_file(path)
 
     def save_as(self) -> None:
         """Save under a new name; the extension picks the format."""
-        panel = self.panel
-        path, _ = QFileDialog.getSaveFileName(self, "Save as", f"puzzle{_DEFAULT_SUFFIX[panel.kind]}", _FILTERS[panel.kind])
+        kind = self.panel.kind
+        path, _ = QFileDialog.getSaveFileName(self, "Save as", f"puzzle{kind.suffixes[0]}", file_filter(kind))
         if path:
-            panel.save_file(Path(path))
+            self.panel.save_file(Path(path))
 
     def copy(self) -> None:
         """The current puzzle as text on the clipboard (the 81-character form for Sudoku)."""
-        QGuiApplication.clipboard().setText(self.panel.copy_text())
+        try:
+            QGuiApplication.clipboard().setText(self.panel.copy_text())
+        except ValueError as err:
+            self.show_error(str(err))
 
     def paste(self) -> None:
-        """A puzzle from the clipboard in any format the solver reads."""
+        """A puzzle from the clipboard in any format the tab's kind reads."""
         self.panel.paste_text(QGuiApplication.clipboard().text())
-        self._sync_givens_action()
-
-    def _step_list(self, delta: int) -> None:
-        panel = self.panel
-        if isinstance(panel, (SudokuPanel, MazePanel)):
-            panel.step_list(delta)
-
-    def _new_sudoku(self, grade: Grade) -> None:
-        self.tabs.setCurrentWidget(self.sudoku)
-        self.sudoku.generate_puzzle(grade)
-
-    def _new_maze(self) -> None:
-        self.tabs.setCurrentWidget(self.maze)
-        self.maze.new_maze(self.maze.size_spin.value())
+        self._sync_checks()
 
     def edit_settings(self) -> None:
         """The Preferences dialog; changes are saved and applied at once."""
-        dialog = SettingsDialog(self.settings, self)
+        rows = [KindModel(name, p.kind.title, shipped_model(name)) for name, p in self.panels.items()]
+        dialog = SettingsDialog(self.settings, rows, self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.apply_settings(dialog.value())
 
     def apply_settings(self, settings: AppSettings) -> None:
         """Use and persist new settings."""
-        changed_runtime = (settings.force_cpu, settings.model_for("sudoku"), settings.model_for("maze"), settings.model_for("arc")) != (
-            self.settings.force_cpu, self.settings.model_for("sudoku"), self.settings.model_for("maze"), self.settings.model_for("arc"))
+        changed_runtime = (settings.force_cpu, settings.models) != (self.settings.force_cpu, self.settings.models)
         self.settings = settings.validated()
         self._choices.clear()
         save_settings(self.settings)
         if changed_runtime:
             self.models.forget()
-            self._provider.clear()
-        for panel in self.panels:
+            self._used.clear()
+        for panel in self.panels.values():
             panel.timeline.set_speed(self.settings.animation_ms)
+            panel.settings_changed()
         app = QGuiApplication.instance()
         if app is not None:
             apply_theme(app, self.settings.theme)  # type: ignore[arg-type]
-        self.arc.model_ready()
         self._update_status()
 
     def about_text(self) -> str:
-        """The About box: the app, and the model with its measured accuracy from the sidecar."""
+        """The About box: the app, and each tab's model with its measured accuracy from the sidecar."""
         from gui import __version__
 
-        lines = [f"<b>TRM Puzzles {__version__}</b>", "Sudoku, mazes and ARC tasks solved by a Tiny Recursive Model, pass by pass.", ""]
-        for kind in ("sudoku", "maze", "arc"):
-            choice = choose_model(kind, self.settings.model_for(kind))
+        lines = [f"<b>TRM Puzzles {__version__}</b>", "Puzzles solved by a Tiny Recursive Model, pass by pass.", ""]
+        for name, panel in self.panels.items():
+            title = panel.kind.title
+            choice = self.choice(name)
             if choice.path is None:
-                lines.append(f"{kind.capitalize()}: no model installed.")
+                lines.append(f"{title}: no model installed; Solve is off until you choose one in Preferences.")
                 continue
             try:
                 card = read_card(choice.path)
             except ValueError as err:
-                lines.append(f"{kind.capitalize()}: {choice.path.name} (unreadable sidecar: {err})")
+                lines.append(f"{title}: {choice.path.name} (unreadable sidecar: {err})")
                 continue
             accuracy = ", ".join(f"{k} {_percent(v)}" for k, v in card.accuracy.items()) or "not measured"
-            note = " — the tiny untrained test model" if choice.origin == "test" else ""
-            lines.append(f"{kind.capitalize()}: <b>{choice.path.name}</b>{note}; accuracy: {accuracy}; up to {card.max_passes} passes.")
+            mine = " (your choice)" if choice.origin == "settings" else ""
+            note = f" Its card says: {card.provenance['note']}." if card.provenance.get("note") else ""
+            lines.append(f"{title}: <b>{choice.path.name}</b>{mine}; accuracy: {accuracy}; up to {card.max_passes} passes.{note}")
         return "<br>".join(lines)
 
     def about(self) -> None:
@@ -319,49 +320,59 @@ class MainWindow(QMainWindow):
 
     # -- status bar ----------------------------------------------------------------------------
 
-    @Slot(object)
-    def _model_ready(self, ready: ModelReady) -> None:
-        self._provider[ready.card.kind] = ready
+    def _model_used(self, name: str, used: ModelUsed) -> None:
+        self._used[name] = used
         self._update_status()
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:
-        self.undo_group.setActiveStack(self.panels[index].undo_stack)
-        self.givens_action.setEnabled(self.panels[index] is self.sudoku)
-        self._sync_givens_action()
-        self.panel.setFocus()
-        if self.panel is self.sudoku:
-            self.sudoku.board.setFocus()
-        self.arc.model_ready()
+        panel = self.panel
+        if panel is None:
+            return
+        self.undo_group.setActiveStack(panel.undo_stack)
+        self._sync_checks()
+        panel.focus_board()
+        self._title_changed(panel)
         self._update_status()
 
-    def _sync_givens_action(self) -> None:
-        self.givens_action.setChecked(self.sudoku.entering_givens)
+    def _sync_checks(self) -> None:
+        for panel, command, action in self._checks:
+            action.setEnabled(panel is self.panel)
+            if command.checked is not None:
+                action.setChecked(command.checked())
+
+    def _title_changed(self, panel: PuzzlePanel) -> None:
+        if panel is self.panel:
+            title = panel.title_text()
+            self.setWindowTitle(f"{title} — {APP_TITLE}" if title else APP_TITLE)
 
     def _update_status(self) -> None:
         panel = self.panel
-        kind = panel.kind
-        choice = self._choice(kind)
-        ready = self._provider.get(kind)
-        name = choice.path.stem if choice.path else "none"
-        self.model_label.setText(f"Model: {name}" + (" (tiny untrained test model)" if choice.origin == "test" else ""))
+        if panel is None:
+            return
+        self._sync_checks()  # e.g. a generated puzzle arrives: typed digits are entries now
+        choice = self.choice(panel.name)
+        self.model_label.setText(f"Model: {choice.label}")
         self.model_label.setToolTip(choice.note)
-        if ready is not None:
-            self.provider_label.setText(ready.provider_reason)
-            self.provider_label.setToolTip(f"onnxruntime runs this model on the {ready.provider}")
+        used = self._used.get(panel.name)
+        if used is not None:
+            self.provider_label.setText(used.provider_line)
+            self.provider_label.setToolTip(f"onnxruntime runs this model with {used.provider}")
         else:
             self.provider_label.setText("CPU forced" if self.settings.force_cpu else "provider: chosen at first solve")
         run = panel.run
-        frames = run.frames
-        self.passes_label.setText(f"passes: {len(frames)}")
-        if run.running:
-            elapsed = time.perf_counter() - run.started_at
-            if not self._clock.isActive():
-                self._clock.start()
-        else:
-            elapsed = (run.finished_at - run.started_at) if run.finished_at else 0.0
+        if run is None:
+            self.passes_label.setText("passes: 0")
+            self.time_label.setText("0.00 s")
             self._clock.stop()
-        self.time_label.setText(f"{elapsed:.2f} s")
+            return
+        passes, work = run.passes(), run.work()
+        self.passes_label.setText(f"passes: {passes}" + (f" ({work} run over every view)" if work != passes else ""))
+        self.time_label.setText(f"{run.elapsed():.2f} s")
+        if run.running and not self._clock.isActive():
+            self._clock.start()
+        elif not run.running:
+            self._clock.stop()
 
     # -- drag and drop -------------------------------------------------------------------------
 
@@ -387,10 +398,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         store = QSettings()
         store.setValue("window/geometry", self.saveGeometry())
-        for panel in self.panels:
-            panel.run.shutdown()
-        self.sudoku.generator.wait()
-        self.maze.generator.wait()
+        for panel in self.panels.values():
+            panel.shutdown()
         super().closeEvent(event)
 
 
@@ -398,21 +407,3 @@ def _percent(value: object) -> str:
     if isinstance(value, float) and 0.0 <= value <= 1.0:
         return f"{value:.1%}"
     return str(value)
-
-
-def guess_kind(path: Path) -> str:
-    """'arc' for .json, 'maze' when the text reads as a maze, else 'sudoku'."""
-    if path.suffix.lower() == ".json":
-        return "arc"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return "sudoku"  # the Sudoku panel reports the read error
-    from gui.maze_files import read_mazes
-
-    try:
-        read_mazes(text)
-    except ValueError:
-        return "sudoku"
-    return "maze"
-

@@ -1,8 +1,8 @@
 """Which model each puzzle kind uses, and loading it (onnxruntime imported lazily, off the UI).
 
-Default order: the model chosen in Preferences, then the shipped ``assets/models/<kind>.onnx``,
-then the tiny untrained test model from ``tests/assets`` (a source checkout only), which the
-status bar names as such.
+A kind's model is the file chosen in Preferences, else the shipped one (`solver.models`, the one
+policy the terminal shares). Nothing else: the tiny untrained test models under tests/assets are
+never a default, so a kind without a shipped model has none until the person chooses a file.
 """
 
 from __future__ import annotations
@@ -10,53 +10,48 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gui.resources import app_root, assets_dir
 from solver.contract import ModelCard, read_sidecar, sidecar_path
-from solver.halting import Step
+from solver.models import shipped_model
+
+if TYPE_CHECKING:
+    from solver.session import ModelSession
 
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """The model file for a kind and a note on where it came from."""
+    """The model file for a kind and where it came from."""
 
     kind: str
     path: Path | None
-    origin: str  # "settings", "shipped", "test" or "none"
+    origin: str  # "settings" (chosen in Preferences), "shipped" or "none"
+
+    @property
+    def label(self) -> str:
+        """What the status bar says after "Model: "."""
+        if self.path is None:
+            return "none installed"
+        if self.origin == "settings":
+            return f"{self.path.stem} (your choice)"
+        return self.path.stem
 
     @property
     def note(self) -> str:
-        """One line for the status bar."""
+        """One line on where the model comes from."""
         if self.path is None:
-            return f"no {self.kind} model installed"
-        if self.origin == "test":
-            return f"no shipped {self.kind} model yet: using the tiny untrained test model"
-        return f"{self.origin} model {self.path.name}"
-
-
-@dataclass(frozen=True)
-class LoadedModel:
-    """A model ready to run: what the solve job and the status bar need."""
-
-    name: str
-    path: str
-    card: ModelCard
-    provider: str  # "CUDA" or "CPU"
-    provider_reason: str  # the runtime's one-line explanation
-    step: Step
+            return f"no {self.kind} model is installed; choose a model file in Preferences to solve"
+        if self.origin == "settings":
+            return f"the model file you chose in Preferences: {self.path}"
+        return f"the shipped model {self.path.name}"
 
 
 def choose_model(kind: str, configured: str = "") -> ModelChoice:
-    """The model file to use for `kind` (see the module docstring for the order)."""
+    """The model file to use for `kind`: the one chosen in Preferences, else the shipped one."""
     if configured:
         return ModelChoice(kind, Path(configured), "settings")
-    shipped = assets_dir() / "models" / f"{kind}.onnx"
-    if shipped.is_file():
-        return ModelChoice(kind, shipped, "shipped")
-    test = app_root() / "tests" / "assets" / f"tiny_{kind}.onnx"
-    if test.is_file():
-        return ModelChoice(kind, test, "test")
-    return ModelChoice(kind, None, "none")
+    shipped = shipped_model(kind)
+    return ModelChoice(kind, shipped, "shipped" if shipped is not None else "none")
 
 
 def read_card(path: Path) -> ModelCard:
@@ -65,36 +60,26 @@ def read_card(path: Path) -> ModelCard:
 
 
 class ModelCache:
-    """Loaded sessions by (file, force_cpu); safe to call from worker threads."""
+    """Loaded `ModelSession`s by (file, force_cpu); safe to call from worker threads."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._models: dict[tuple[str, bool], LoadedModel] = {}
+        self._sessions: dict[tuple[str, bool], ModelSession] = {}
 
-    def load(self, path: Path, force_cpu: bool) -> LoadedModel:
+    def load(self, path: Path, force_cpu: bool) -> ModelSession:
         """Load (or reuse) a model; ValueError naming the file when it cannot be used."""
         key = (str(Path(path).resolve()), force_cpu)
         with self._lock:
-            if key in self._models:
-                return self._models[key]
-            # Imported here, on the worker thread: onnxruntime takes a while to import.
-            from solver.session import CUDA, ModelSession, SessionSettings
+            if key not in self._sessions:
+                # Imported here, on the worker thread: onnxruntime takes a while to import.
+                from solver.session import ModelSession, SessionSettings
 
-            session = ModelSession.open(
-                path, SessionSettings(force_cpu=force_cpu, leave_core_for_ui=True)
-            )
-            model = LoadedModel(
-                name=Path(path).stem,
-                path=str(path),
-                card=session.card,
-                provider="CUDA" if session.provider == CUDA else "CPU",
-                provider_reason=session.provider_line,
-                step=session.step,
-            )
-            self._models[key] = model
-            return model
+                self._sessions[key] = ModelSession.open(
+                    path, SessionSettings(force_cpu=force_cpu, leave_core_for_ui=True)
+                )
+            return self._sessions[key]
 
     def forget(self) -> None:
         """Drop every loaded session (settings changed)."""
         with self._lock:
-            self._models.clear()
+            self._sessions.clear()

@@ -17,8 +17,9 @@ LEVEL_STYLE = {
 }
 
 
-def describe_result(result: SolveResult) -> tuple[str, str]:
-    """(sentence, level) for the line under the board."""
+def describe_result(result: SolveResult, model: str = "") -> tuple[str, str]:
+    """(sentence, level) for the line under the board; `model` names a model that is not a
+    shipped one ("the model you chose, tiny_arc (accuracy not measured)") where it matters."""
     passes = f"{result.passes} pass{'es' if result.passes != 1 else ''}"
     halt = f"halt probability {result.halt_probability:.0%}"
     if result.status is SolveStatus.VERIFIED and result.retried:
@@ -30,7 +31,7 @@ def describe_result(result: SolveResult) -> tuple[str, str]:
     if result.status is SolveStatus.VERIFIED:
         return f"Verified solution after {passes} ({halt}): the rule checker accepts it.", SUCCESS
     if result.retried:
-        text, level = describe_result(replace(result, retried=False))
+        text, level = describe_result(replace(result, retried=False), model)
         return text + " Other symmetric views of the puzzle found no verified answer either.", level
     if result.status is SolveStatus.BROKEN_RULES:
         return (
@@ -45,9 +46,10 @@ def describe_result(result: SolveResult) -> tuple[str, str]:
             WARNING,
         )
     if result.status is SolveStatus.UNVERIFIED:
+        who = model[:1].upper() + model[1:] if model else "The model"
         return (
-            f"The model answered after {passes} ({halt}). ARC has no rule checker: "
-            "compare it with your own answer.",
+            f"{who} answered after {passes} ({halt}). Nothing checks this answer (this kind has no "
+            "rule checker): compare it with your own.",
             INFO,
         )
     return f"The puzzle cannot be solved as entered: {result.reason}", ERROR

@@ -1,36 +1,30 @@
-"""The solve job the worker runs: load the model, run the halting loop, turn passes into frames.
+"""The job a solve's worker runs: load the model, run `solver.solve` (or `think_more`), and turn
+its events into the run's messages.
 
-Plain Python (no Qt): it yields events, the worker emits them, the panel draws them. Every array
-in an event is a fresh copy, so the UI thread never shares memory with the loop.
+Plain Python (no Qt). Nothing here composes solving steps: the pipeline in solver/solve.py does
+(first try, other views); this only loads, translates and copies. Every array in a message is a
+fresh copy made on the worker thread, so the UI thread never shares memory with the loop, and the
+job holds no reference to a window or a panel: what it needs arrives in the `SolveRequest`.
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from gui.models import ModelCache
 from gui.pass_frame import PassFrame
-from solver.contract import ModelCard
-from solver.halting import Carry, HaltingLoop, Pass, Step
-from solver.kinds import Kind, kind_for
-from solver.kinds.maze import Maze
-from solver.result import SolveResult
-from solver.tta import RetryPlan, TtaPlan
-
-
-class ModelHandle(Protocol):
-    """A loaded model as the job needs it (the adapter over solver.session provides one)."""
-
-    name: str
-    path: str
-    card: ModelCard
-    provider: str  # "CUDA" or "CPU"
-    provider_reason: str  # one line: why this provider
-    step: Step
+from gui.run import Finished, FrameMade, Message, ModelLoaded, ModelUsed, Noted, StageBegan
+from solver.halting import Carry, HaltingLoop, Step
+from solver.kinds import Kind
+from solver.solve import PassMade, Solved, SolveSettings, Stage, StageStarted, solve, think_more
+from solver.tta import RETRY_TTA
 
 
 @dataclass(frozen=True)
@@ -39,171 +33,126 @@ class SolveOptions:
 
     max_passes: int | None = None
     threshold: float | None = None
-    tta_k: int = 1
-    retry_tta: int = 0  # an unverified answer is tried again as this many other views (0: never)
+    tta: int = 1  # views of the puzzle voted over in the first try
+    retry_tta: int = RETRY_TTA  # an unverified answer is tried again as this many other views (0: never)
 
 
 @dataclass(frozen=True)
 class SolveRequest:
-    """Everything one solve needs; built on the UI thread, read on the worker thread."""
+    """Everything one solve needs, as values; built on the UI thread, read on the worker thread."""
 
-    puzzle: Any  # the kind's puzzle: Sudoku, Maze, or an ARC test input grid
-    load_model: Callable[[], ModelHandle]
-    max_passes: int | None = None  # None = the card's
-    threshold: float | None = None  # None = the card's
+    puzzle: Any  # a private copy of the kind's puzzle (the run's snapshot)
+    kind_name: str  # the tab's kind: the model must be one of its models
+    model_path: Path
+    model_origin: str  # "shipped" or "settings"
+    models: ModelCache  # thread-safe; shared by the window's tabs
+    force_cpu: bool = False
+    options: SolveOptions = SolveOptions()
+    precheck: Callable[[Any], str] | None = None  # a pure function of the puzzle: a note, or ""
+    step_wrapper: Callable[[Step], Step] | None = None  # tests slow the step down with this
+    seed: int | None = None  # for the symmetric views
     carry: Carry | None = None  # keep thinking from here ...
     more_passes: int = 0  # ... for this many passes, halting ignored
-    precheck: Callable[[], str] | None = None  # e.g. the Sudoku uniqueness check; returns a note
-    step_wrapper: Callable[[Step], Step] | None = None  # tests slow the step down with this
-    tta_k: int = 1  # > 1: K symmetric variants run together and vote; variant 0 is drawn
-    seed: int | None = None  # for the TTA variants
-    retry_tta: int = 0  # > 0: an unverified answer is solved again as this many other variants
 
 
-@dataclass(frozen=True)
-class Notice:
-    """Something to tell the person before the passes start."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class ModelReady:
-    """The model is loaded: what the status bar shows."""
-
-    name: str
-    provider: str
-    provider_reason: str
-    card: ModelCard
-    max_passes: int
-    threshold: float
-
-
-@dataclass(frozen=True, eq=False)
-class PassEvent:
-    """One pass, drawn the moment it arrives; `result` and `carry` are set on the last one."""
-
-    frame: PassFrame
-    result: SolveResult | None = None
-    carry: Carry | None = None
-
-
-@dataclass(frozen=True)
-class Retrying:
-    """The answer did not verify: `k` other symmetric views of the puzzle are being tried.
-
-    Sent once as the retry starts (`view_pass` 0), then after each of its passes, so the window
-    can say how far it is and a cancel takes effect between passes.
-    """
-
-    k: int
-    passes: int  # what the first answer took
-    view_pass: int = 0  # the retry's passes so far
-
-
-@dataclass(frozen=True, eq=False)
-class TtaVote:
-    """The vote over K variants, after the last of them halted."""
-
-    result: SolveResult
-    carry: Carry | None
-    k: int
-
-
-def display_grid(answer: Any) -> np.ndarray:
-    """A kind's answer as the array a view paints (a copy)."""
-    if isinstance(answer, Maze):
-        return np.array(answer.grid, np.uint8)
-    return np.array(answer)
-
-
-def frame_from_pass(p: Pass, kind: Kind, puzzle: Any, elapsed_s: float) -> PassFrame:
-    """The view's copy of one solver `Pass`."""
-    answer = display_grid(p.answer)
-    shape = answer.shape
+def frame_of(event: PassMade, kind: Kind, puzzle: Any, after: int, views: int, elapsed_s: float) -> PassFrame:
+    """The window's copy of one pass, mapped onto the puzzle as entered (`PassMade.answer()`,
+    `invert_cells` for the per-cell arrays, the rule check against the puzzle itself)."""
+    p, aug = event.p, event.augmentation
+    answer = event.answer()
+    grid = kind.display_grid(answer)
 
     def cells(values: np.ndarray) -> np.ndarray:
-        return np.array(kind.cells(values, p.answer, puzzle)).reshape(shape)
+        moved = kind.cells(values, p.answer, event.view_puzzle)
+        if aug is not None:
+            moved = aug.invert_cells(moved)
+        return np.array(moved).reshape(grid.shape)
 
-    violations = np.zeros(answer.size, bool)
-    bad = [c for c in p.check.bad_cells if 0 <= c < answer.size]
-    violations[bad] = True
-    inner: tuple[np.ndarray, ...] = ()
-    if p.inner_tokens is not None:
-        inner = tuple(display_grid(kind.decode(t, puzzle)) for t in p.inner_tokens)
+    def marks(bad: tuple[int, ...], shape: tuple[int, ...]) -> np.ndarray:
+        mask = np.zeros(int(np.prod(shape)), bool)
+        mask[[c for c in bad if 0 <= c < mask.size]] = True
+        return mask.reshape(shape)
+
+    # The pass's own check is against the view; a view's answer mapped back is checked again
+    # against the puzzle as entered, so its marks sit on the cells the person sees.
+    check = p.check if aug is None else kind.check(answer, puzzle)
+    inner_answers, inner_marks, inner_reasons = [], [], []
+    for tokens in p.inner_tokens if p.inner_tokens is not None else ():
+        step_answer = kind.decode(tokens, event.view_puzzle)
+        if aug is not None:
+            step_answer = aug.invert(step_answer)
+        step_grid = kind.display_grid(step_answer)
+        step_check = kind.check(step_answer, puzzle)
+        inner_answers.append(step_grid)
+        inner_marks.append(marks(step_check.bad_cells, step_grid.shape))
+        inner_reasons.append(step_check.reason)
     return PassFrame(
-        number=p.number,
-        answer=answer,
+        number=after + p.number,
+        answer=grid,
         confidence=cells(p.confidence).astype(np.float32),
         changed=cells(p.changed).astype(bool),
-        violations=violations.reshape(shape),
+        violations=marks(check.bad_cells, grid.shape),
         halt_probability=float(p.halt_probability),
-        rule_ok=p.check.ok,
-        rule_reason=p.check.reason,
-        inner_answers=inner,
+        rule_ok=check.ok,
+        rule_reason=check.reason,
+        inner_answers=tuple(inner_answers),
+        inner_violations=tuple(inner_marks),
+        inner_reasons=tuple(inner_reasons),
         elapsed_s=elapsed_s,
+        stage=event.stage.value,
+        view=event.view,
+        views=views,
+        own_number=p.number,
     )
 
 
-def run_solve(request: SolveRequest) -> Iterator[Notice | ModelReady | PassEvent | Retrying | TtaVote]:
-    """The whole solve as a generator; closing it stops the loop before its next pass."""
+def model_used(session: Any, loop: HaltingLoop, origin: str) -> ModelUsed:
+    card = session.card
+    note = card.provenance.get("note", "")
+    return ModelUsed(
+        name=Path(session.path).stem, path=str(session.path), origin=origin,
+        provider=session.provider, provider_line=session.provider_line,
+        max_passes=loop.max_passes, threshold=loop.threshold,
+        measured=bool(card.accuracy), note=str(note),
+    )
+
+
+def run_job(request: SolveRequest) -> Iterator[Message]:
+    """The whole solve as a generator; closing it stops the pipeline before its next pass."""
     started = time.perf_counter()
-    if request.precheck is not None:
-        note = request.precheck()
+    puzzle = request.puzzle
+    if request.precheck is not None and request.carry is None:
+        note = request.precheck(puzzle)
         if note:
-            yield Notice(note)
-    model = request.load_model()
-    card = model.card
-    kind = kind_for(card.kind, card.codec)
-    kind.validate(request.puzzle)  # ValueError with a message the window shows
-    step = request.step_wrapper(model.step) if request.step_wrapper else model.step
-    loop = HaltingLoop.from_card(step, card, kind, request.threshold, request.max_passes)
-    yield ModelReady(model.name, model.provider, model.provider_reason, card, loop.max_passes, loop.threshold)
-    plan = None
-    if request.carry is not None and request.more_passes > 0:
-        passes = loop.resume([request.puzzle], [request.carry], request.more_passes)
-    elif request.tta_k > 1:
-        plan = TtaPlan.build(kind, [request.puzzle], request.tta_k, np.random.default_rng(request.seed))
-        passes = loop.run(plan.variants)
+            yield Noted(note)
+    session = request.models.load(request.model_path, request.force_cpu)
+    kind = session.kind
+    if kind.name != request.kind_name:
+        raise ValueError(f"{Path(request.model_path).name} is a {kind.name} model, not a {request.kind_name} one; "
+                         "choose another file in Preferences")
+    kind.validate(puzzle)  # ValueError with a message the window shows
+    step = request.step_wrapper(session.step) if request.step_wrapper else session.step
+    options = request.options
+    loop = HaltingLoop.from_card(step, session.card, kind, options.threshold, options.max_passes)
+    yield ModelLoaded(model_used(session, loop, request.model_origin))
+    if request.carry is not None:
+        events = think_more(loop, puzzle, request.carry, request.more_passes)
     else:
-        passes = loop.run([request.puzzle])
-    last: list[Pass] = []
+        settings = SolveSettings(tta=options.tta, retry_tta=options.retry_tta)
+        events = solve(loop, [puzzle], settings, np.random.default_rng(request.seed))
+    after, views = 0, 1
     try:
-        for p in passes:
-            if p.halted:
-                last.append(p)
-            if p.index != 0:
-                continue  # TTA: only the puzzle itself (variant 0) is drawn pass by pass
-            frame = frame_from_pass(p, kind, request.puzzle, time.perf_counter() - started)
-            done = p.halted and plan is None
-            yield PassEvent(frame, p.result() if done else None, p.carry if p.halted else None)
+        for event in events:
+            if isinstance(event, StageStarted):
+                passes_so_far = event.after_passes[0] if event.after_passes else 0
+                # Keep thinking numbers its passes on from the carry; the other views start at 1.
+                after = passes_so_far if event.stage is not Stage.MORE else 0
+                views = event.views
+                yield StageBegan(event.stage.value, event.views, passes_so_far)
+            elif isinstance(event, PassMade):
+                yield FrameMade(frame_of(event, kind, puzzle, after, views, time.perf_counter() - started))
+            elif isinstance(event, Solved):
+                yield Finished(copy.deepcopy(event.result), copy.deepcopy(event.carry))
     finally:
-        passes.close()  # type: ignore[attr-defined]
-    own = next((p for p in last if p.index == 0), None)
-    if own is None:
-        return  # closed before the puzzle halted
-    result = own.result() if plan is None else plan.vote(last)[0]
-    if plan is not None:
-        yield TtaVote(result, own.carry, request.tta_k)
-    if request.carry is not None and request.more_passes > 0:
-        return  # "keep thinking" continues the first answer; it never retries
-    retry = RetryPlan.build(kind, [request.puzzle], [result], request.retry_tta,
-                            np.random.default_rng(request.seed))
-    if retry.plan is None:
-        return
-    # The variants are not drawn: they live in other frames (rotated, relabelled); the vote's
-    # answer is mapped back and shown at the end if it verifies.
-    yield Retrying(retry.k, result.passes)
-    variants = loop.run(retry.variants)
-    ends: list[Pass] = []
-    seen = 0
-    try:
-        for p in variants:
-            if p.halted:
-                ends.append(p)
-            if p.number > seen:  # the first variant's pass of a new step: report, let a cancel in
-                seen = p.number
-                yield Retrying(retry.k, result.passes, seen)
-    finally:
-        variants.close()  # type: ignore[attr-defined]
-    yield TtaVote(retry.merge(ends)[0], own.carry, retry.k)
+        events.close()  # type: ignore[attr-defined]
+

@@ -141,8 +141,6 @@ def kind_literals(files: list[Path]) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="the window's half of the house (gui/kinds/, a panel registry) is not "
-                   "built yet: gui/ still names kinds ~47 times; this test passes once it is")
 def test_few_places_outside_the_kinds_name_a_kind():
     """Outside solver/kinds, gui/kinds and the training presets, a kind is named at most 12 times
     (a kind is found through the registry, not by its name)."""

@@ -1,19 +1,25 @@
-"""Write PNG screenshots of the Sudoku, maze and ARC tabs mid-solve: `python tools/screenshots.py`.
+"""Write PNG screenshots of every tab mid-solve: `python tools/screenshots.py [--out DIR]`.
 
-Runs offscreen at a fixed window size with default settings, except that the halting threshold
-is 1.0 so every model runs to its cap; the timeline is then moved back to a
-middle pass, so each picture shows an answer still being refined.
+For each tab (the window's panel registry) it opens the middle one of the kind's sample files.
+With a model for the kind it solves it with default settings, except that the halting threshold
+is 1.0 so the model runs to its cap: with `--running`, `<kind>-running.png` is taken while the
+passes arrive (the model slowed to 60 ms a pass); `<kind>.png` after the run with the timeline moved back to a
+middle pass, so it shows an answer still being refined. A kind without a model is shown as it
+is (`<kind>.png`: the tab saying so). Offscreen unless a display is set (e.g. under Xvfb).
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -27,34 +33,73 @@ SIZE = (1180, 900)
 log = logging.getLogger("screenshots")
 
 
-def _wait_solved(panel, timeout_ms: int = 60000) -> None:
+def _wait(app: QApplication, done, timeout_ms: int = 60000) -> None:
     loop = QEventLoop()
-    panel.run.runningChanged.connect(lambda running: None if running else loop.quit())
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: loop.quit() if done() else None)
     QTimer.singleShot(timeout_ms, loop.quit)
-    if panel.run.running:
+    timer.start()
+    if not done():
         loop.exec()
+    timer.stop()
+    app.processEvents()
 
 
-def _settle(app: QApplication, ms: int = 100) -> None:
+def _settle(app: QApplication, ms: int = 150) -> None:
     loop = QEventLoop()
     QTimer.singleShot(ms, loop.quit)
     loop.exec()
     app.processEvents()
 
 
-def _mid_solve(app, window, panel, name: str, back: int) -> Path:
-    panel.solve()
-    _wait_solved(panel)
-    for _ in range(back):
-        panel.timeline.step_pass(-1)
-    _settle(app)
-    path = OUT / f"{name}.png"
+def _slowly(step):
+    def run(tokens, y, z):
+        time.sleep(0.06)
+        return step(tokens, y, z)
+
+    return run
+
+
+def _save(window, out: Path, name: str) -> Path:
+    path = out / f"{name}.png"
     window.grab().save(str(path))
     log.info("wrote %s", path)
     return path
 
 
+def shoot(app: QApplication, window, panel, out: Path, running: bool = False) -> list[Path]:
+    """The pictures of one tab (see the module docstring)."""
+    from gui.samples import list_samples
+
+    window.tabs.setCurrentWidget(panel)
+    samples = list_samples(panel.name, panel.kind.suffixes, panel.sample_labels)
+    if samples:
+        window.open_path(samples[len(samples) // 2].path, panel.name)
+    if window.choice(panel.name).path is None or not samples:
+        _settle(app)
+        return [_save(window, out, panel.name)]
+    panel.step_wrapper = _slowly if running else None
+    if not panel.solve():
+        return [_save(window, out, panel.name)]
+    shots = []
+    if running:
+        _wait(app, lambda: not panel.runner.running or (panel.run is not None and len(panel.run.frames) >= 4))
+        if panel.runner.running:
+            shots.append(_save(window, out, f"{panel.name}-running"))
+    panel.step_wrapper = None
+    _wait(app, lambda: not panel.runner.running, timeout_ms=180000)
+    for _ in range(max(1, panel.run.passes() // 2) if panel.run is not None else 0):
+        panel.timeline.step_pass(-1)
+    _settle(app)
+    return [*shots, _save(window, out, panel.name)]
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"folder for the PNGs (default {OUT})")
+    parser.add_argument("--running", action="store_true", help="also a picture of each tab while its passes arrive")
+    args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     QCoreApplication.setOrganizationName("trm-puzzles-screenshots")
     QCoreApplication.setApplicationName("trm-puzzles-screenshots")
@@ -65,25 +110,12 @@ def main() -> None:
     from gui.theme import apply_theme
 
     apply_theme(app, "light")
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(dataclasses.replace(AppSettings(), halt_threshold=1.0))
     window.resize(*SIZE)
     window.show()
-    samples = ROOT / "assets" / "puzzles"
-
-    window.open_path(samples / "sudoku" / "medium.sdm", "sudoku")
-    window.sudoku.board.select(40)
-    _mid_solve(app, window, window.sudoku, "sudoku", back=4)
-
-    window.open_path(samples / "maze" / "medium_15x15.txt", "maze")
-    _mid_solve(app, window, window.maze, "maze", back=1)
-
-    window.open_path(samples / "arc" / "mirror_left_right.json", "arc")
-    arc = window.arc
-    arc.copy_from_input()
-    arc.set_colour(2)
-    arc.paint([(0, 0), (0, 1)])
-    _mid_solve(app, window, arc, "arc", back=3)
+    for panel in window.panels.values():
+        shoot(app, window, panel, args.out, args.running)
     window.close()
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.colours import CHANGED, CONFLICT
@@ -36,7 +36,10 @@ class GridView(QWidget):
         self._overlay_alpha: np.ndarray | None = None  # (H, W) 0-1 per overlay cell
         self._marks: np.ndarray | None = None  # (H, W) bool: outlined in red
         self._changed: np.ndarray | None = None  # (H, W) bool: small dot
+        self._numbers: np.ndarray | None = None  # (H, W) ints written in the cells (0: none)
+        self._bold: np.ndarray | None = None  # (H, W) bool: numbers written bold (givens)
         self._last_cell: tuple[int, int] | None = None
+        self._blank = False
         self.editable = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(60, 60)
@@ -44,8 +47,21 @@ class GridView(QWidget):
     def set_grid(self, grid: np.ndarray) -> None:
         """The colour indices to paint."""
         self._grid = np.array(grid, np.uint8)
+        self._blank = False
         self.updateGeometry()
         self.update()
+
+    def clear(self) -> None:
+        """Paint no grid at all (not a grid of colour 0: that would read as an answer)."""
+        self._grid = np.zeros((1, 1), np.uint8)
+        self._blank = True
+        self.set_overlay(None)
+        self.set_numbers(None)
+
+    @property
+    def blank(self) -> bool:
+        """True when no grid is painted."""
+        return self._blank
 
     @property
     def grid(self) -> np.ndarray:
@@ -68,6 +84,17 @@ class GridView(QWidget):
         self._marks = None if marks is None else np.asarray(marks, bool)
         self._changed = None if changed is None else np.asarray(changed, bool)
         self.update()
+
+    def set_numbers(self, numbers: np.ndarray | None, bold: np.ndarray | None = None) -> None:
+        """Numbers to write in the cells (0 writes nothing), bold where `bold`; None clears."""
+        self._numbers = None if numbers is None else np.asarray(numbers).astype(int)
+        self._bold = None if bold is None else np.asarray(bold, bool)
+        self.update()
+
+    @property
+    def numbers(self) -> np.ndarray | None:
+        """The numbers written now (a copy)."""
+        return None if self._numbers is None else self._numbers.copy()
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -127,6 +154,8 @@ class GridView(QWidget):
     # -- painting ------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if self._blank:
+            return
         painter = QPainter(self)
         h, w = self._grid.shape
         size = self.cell_size()
@@ -152,6 +181,16 @@ class GridView(QWidget):
                 x = rect.left() + c * size
                 painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._numbers is not None and self._numbers.shape == (h, w) and size >= 8:
+            font = QFont(self.font())
+            font.setPixelSize(max(6, int(size * 0.55)))
+            bold = QFont(font)
+            bold.setBold(True)
+            painter.setPen(QColor("#202020"))  # on the pale cell tints, in light and dark themes
+            for r, c in np.argwhere(self._numbers != 0):
+                strong = self._bold is not None and self._bold.shape == (h, w) and bool(self._bold[r, c])
+                painter.setFont(bold if strong else font)
+                painter.drawText(self.cell_rect(int(r), int(c)), Qt.AlignmentFlag.AlignCenter, str(int(self._numbers[r, c])))
         if self._changed is not None and self._changed.shape == (h, w) and size >= 10:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(CHANGED)

@@ -11,13 +11,17 @@ CONFIDENT_COLOUR = QColor("#16a085")
 
 
 class HaltChart(QWidget):
-    """Two lines over passes 1..N, a dashed halting threshold and a marker at the shown pass."""
+    """Two lines over passes 1..N, a dashed halting threshold and a marker at the shown pass.
+
+    The x axis is the pass number as the result line counts it, so an other view's passes sit
+    after the first try's, where the puzzle's count puts them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(90)
         self.setAccessibleName("Halt probability chart")
+        self._numbers: list[int] = []
         self._halt: list[float] = []
         self._confident: list[float] = []
         self._threshold = 0.5
@@ -27,16 +31,17 @@ class HaltChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(400, 100)
 
-    def set_series(self, halt: list[float], confident: list[float], threshold: float, capacity: int) -> None:
-        """Values per pass (0-1), the halt threshold and how many passes the x axis spans."""
-        self._halt, self._confident = list(halt), list(confident)
+    def set_series(self, numbers: list[int], halt: list[float], confident: list[float], threshold: float,
+                   capacity: int) -> None:
+        """Values (0-1) at pass numbers (1-based), the halt threshold and the passes the x axis spans."""
+        self._numbers, self._halt, self._confident = list(numbers), list(halt), list(confident)
         self._threshold = threshold
-        self._capacity = max(capacity, len(halt), 2)
+        self._capacity = max(capacity, max(numbers, default=0), 2)
         self.update()
 
-    def set_current(self, index: int) -> None:
-        """Mark pass `index` (0-based)."""
-        self._current = index
+    def set_current(self, number: int) -> None:
+        """Mark pass `number` (1-based; -1: none)."""
+        self._current = number
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -66,14 +71,14 @@ class HaltChart(QWidget):
             f"{self._capacity}",
         )
 
-        def point(i: int, v: float) -> QPointF:
-            x = plot.left() + plot.width() * i / (self._capacity - 1)
+        def point(number: int, v: float) -> QPointF:
+            x = plot.left() + plot.width() * (number - 1) / (self._capacity - 1)
             return QPointF(x, plot.bottom() - plot.height() * max(0.0, min(1.0, v)))
 
         dash = QPen(HALT_COLOUR, 1, Qt.PenStyle.DashLine)
         painter.setPen(dash)
-        painter.drawLine(point(0, self._threshold), point(self._capacity - 1, self._threshold))
-        if 0 <= self._current < len(self._halt):
+        painter.drawLine(point(1, self._threshold), point(self._capacity, self._threshold))
+        if self._current in self._numbers:
             painter.setPen(QPen(muted, 2))
             x = point(self._current, 0).x()
             painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
@@ -81,10 +86,11 @@ class HaltChart(QWidget):
             if not values:
                 continue
             painter.setPen(QPen(colour, 2))
-            painter.drawPolyline(QPolygonF([point(i, v) for i, v in enumerate(values)]))
+            points = [point(n, v) for n, v in zip(self._numbers, values, strict=True)]
+            painter.drawPolyline(QPolygonF(points))
             painter.setBrush(colour)
-            for i, v in enumerate(values):
-                painter.drawEllipse(point(i, v), 2.5, 2.5)
+            for p in points:
+                painter.drawEllipse(p, 2.5, 2.5)
         # Legend, top left inside the plot.
         legend_x = plot.left() + 6
         for n, (label, colour) in enumerate((("halt probability", HALT_COLOUR), ("confident cells", CONFIDENT_COLOUR))):

@@ -1,4 +1,8 @@
-"""PassTimeline: slider, play/pause, speed and steps over the recorded passes, plus the chart."""
+"""PassTimeline: slider, play/pause, speed and steps over a run's passes, plus the chart.
+
+It displays a `gui.run.Run` (every pass of every view of the solve) and owns nothing but where
+it is: which frame, which inner step. The run says the order of its frames and which one to follow.
+"""
 
 from __future__ import annotations
 
@@ -14,24 +18,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.pass_frame import PassFrame
+from gui.run import Run
 from gui.timeline_cursor import TimelineCursor
 from gui.views.halt_chart import HaltChart
 
 
 class PassTimeline(QWidget):
-    """Records passes as they arrive and says which one (and which inner step) to show."""
+    """Shows a run's passes one at a time and says which one (and which inner step) to draw."""
 
-    # pass index (0-based), inner step or -1 for the pass's end (None through a signal trips a
+    # frame index in the run, inner step or -1 for the pass's end (None through a signal trips a
     # PySide refcount bug, so the sentinel is an int)
     positionChanged = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.frames: list[PassFrame] = []
+        self._run: Run | None = None
         self.position_cursor = TimelineCursor()
-        self._threshold = 0.5
-        self._capacity = 16
+        self._empty = (0.5, 16)  # threshold and passes the empty chart spans (the model's, once known)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
 
@@ -84,28 +87,39 @@ class PassTimeline(QWidget):
         button.setAutoRaise(True)
         return button
 
-    # -- feeding -------------------------------------------------------------------------------
+    # -- the run shown ---------------------------------------------------------------------------
 
-    def reset(self, threshold: float, capacity: int) -> None:
-        """Forget the recorded passes (a new solve starts)."""
-        self.frames.clear()
-        self.position_cursor.clear()
-        self._threshold, self._capacity = threshold, capacity
-        self.pause()
+    @property
+    def run(self) -> Run | None:
+        """The run on show (None: no passes for the puzzle on show)."""
+        return self._run
+
+    def set_empty_axes(self, threshold: float, capacity: int) -> None:
+        """What the chart spans before a run: the threshold and pass cap the next solve will use."""
+        self._empty = (threshold, capacity)
         self._sync()
 
-    def add_frame(self, frame: PassFrame) -> None:
-        """Record a pass the moment it arrives; show it if the person is following the newest."""
-        self.frames.append(frame)
-        moved = self.position_cursor.add_pass(len(frame.inner_answers))
+    def show_run(self, run: Run | None) -> None:
+        """Display `run` from its start (None: nothing, as for a puzzle not yet solved)."""
+        self._run = run
+        self.position_cursor.clear()
+        self.pause()
+        self.refresh()
+
+    def refresh(self, target: int | None = None, follow: bool = False) -> None:
+        """The run has news: take its frames; while following, show `target` (default: the
+        frame the run points at). `follow` makes the timeline follow again."""
+        run = self._run
+        if follow:
+            self.position_cursor.following = True
+        if run is None:
+            moved = self.position_cursor.set_frames([])
+        else:
+            frames = [(i, len(run.frames[i].inner_answers)) for i in run.order()]
+            moved = self.position_cursor.set_frames(frames, run.follow_frame() if target is None else target)
         self._sync()
         if moved and not self._timer.isActive():
             self._emit()
-
-    def extend_capacity(self, capacity: int) -> None:
-        """More passes are allowed (keep thinking)."""
-        self._capacity = max(self._capacity, capacity)
-        self._sync()
 
     def set_speed(self, ms: int) -> None:
         """Time per step when playing."""
@@ -177,7 +191,7 @@ class PassTimeline(QWidget):
             self.slider.setValue(max(0, self.position_cursor.index))
             self.slider.blockSignals(False)
         self.slider.setEnabled(n > 1)
-        has_inner = any(f.inner_answers for f in self.frames)
+        has_inner = self._run is not None and any(f.inner_answers for f in self._run.frames)
         for b in (self.back_step, self.forward_step):
             b.setVisible(has_inner)
         for b in (self.back_pass, self.forward_pass, self.back_step, self.forward_step, self.play):
@@ -185,22 +199,27 @@ class PassTimeline(QWidget):
         icon = QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay
         self.play.setIcon(self.style().standardIcon(icon))
         position = self.position_cursor.current
-        if position is None:
+        run = self._run
+        if position is None or run is None:
             self.label.setText("No passes yet")
-            self.chart.set_series([], [], self._threshold, self._capacity)
+            threshold, capacity = self._empty
+            self.chart.set_series([], [], [], threshold, run.capacity if run is not None else capacity)
             self.chart.set_current(-1)
             return
-        p, inner = position
-        frame = self.frames[p]
-        text = f"Pass {p + 1} / {len(self.frames)}"
+        index, inner = position
+        frame = run.frames[index]
+        text = f"Pass {frame.number} / {run.last_number(frame.track)} · {frame.where}"
         if inner is not None:
             text += f" · step {inner + 1}/{len(frame.inner_answers)}"
         text += f" · halt {frame.halt_probability:.0%}"
         self.label.setText(text)
+        path = [run.frames[i] for i in run.path(index)]
+        threshold = run.model.threshold if run.model is not None else 0.5
         self.chart.set_series(
-            [f.halt_probability for f in self.frames],
-            [f.confident_fraction for f in self.frames],
-            self._threshold,
-            self._capacity,
+            [f.number for f in path],
+            [f.halt_probability for f in path],
+            [f.confident_fraction for f in path],
+            threshold,
+            max(run.capacity + run.track_after(frame.track), path[-1].number),
         )
-        self.chart.set_current(p)
+        self.chart.set_current(frame.number)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -13,28 +16,54 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
 from gui.settings import THEMES, AppSettings
 
 
-class _ModelField(QWidget):
-    """A path line with a Browse button; empty means the default model."""
+@dataclass(frozen=True)
+class KindModel:
+    """A puzzle kind's row in the form: its name, its title and its shipped model (None: none)."""
 
-    def __init__(self, value: str, parent: QWidget | None = None) -> None:
+    name: str
+    title: str
+    shipped: Path | None
+
+
+def default_text(shipped: Path | None) -> str:
+    """What an empty model field means, said plainly."""
+    if shipped is None:
+        return "none installed: Solve stays off until you choose a model file"
+    return f"default: the shipped model {shipped.name}"
+
+
+class _ModelField(QWidget):
+    """A path line with a Browse button; empty means the shipped model, if there is one."""
+
+    def __init__(self, value: str, shipped: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = QLineEdit(value)
-        self.edit.setPlaceholderText("default (shipped model)")
+        self.edit.setPlaceholderText(default_text(shipped))
+        self.edit.setToolTip("A model file you choose runs as your choice; it is never called shipped")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(browse)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        line = QHBoxLayout()
+        line.addWidget(self.edit, 1)
+        line.addWidget(browse)
+        rows.addLayout(line)
+        if shipped is None:
+            self.note.setText("No trained model of this kind is installed; Solve is off unless you choose one here.")
+            rows.addWidget(self.note)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose a model", self.edit.text(), "ONNX model (*.onnx)")
@@ -45,11 +74,12 @@ class _ModelField(QWidget):
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; `value()` returns the edited copy."""
 
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: AppSettings, kinds: Sequence[KindModel], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self._base = settings
-        self.models = {kind: _ModelField(settings.model_for(kind)) for kind in ("sudoku", "maze", "arc")}
+        self._kinds = list(kinds)
+        self.models = {k.name: _ModelField(settings.model_for(k.name), k.shipped) for k in self._kinds}
         self.max_passes = QSpinBox()
         self.max_passes.setRange(0, 1000)
         self.max_passes.setSpecialValueText("model's own")
@@ -79,9 +109,8 @@ class SettingsDialog(QDialog):
         self.theme.addItems(THEMES)
         self.theme.setCurrentText(settings.theme)
         form = QFormLayout(self)
-        form.addRow("Sudoku model", self.models["sudoku"])
-        form.addRow("Maze model", self.models["maze"])
-        form.addRow("ARC model", self.models["arc"])
+        for k in self._kinds:
+            form.addRow(f"{k.title} model", self.models[k.name])
         form.addRow("Max passes", self.max_passes)
         form.addRow("Halting threshold", self.threshold)
         form.addRow("Test-time augmentation K", self.tta)
@@ -97,11 +126,12 @@ class SettingsDialog(QDialog):
 
     def value(self) -> AppSettings:
         """The settings as edited."""
+        models = dict(self._base.models)
+        for name, field in self.models.items():
+            models[name] = field.edit.text().strip()
         return dataclasses.replace(
             self._base,
-            sudoku_model=self.models["sudoku"].edit.text().strip(),
-            maze_model=self.models["maze"].edit.text().strip(),
-            arc_model=self.models["arc"].edit.text().strip(),
+            models=models,
             max_passes=self.max_passes.value(),
             halt_threshold=self.threshold.value(),
             tta_k=self.tta.value(),

@@ -32,11 +32,15 @@ class Record:
 
 
 class Augmentation(Protocol):
-    """A symmetry of the puzzle: `apply` maps a puzzle to its view, `invert` maps an answer back."""
+    """A symmetry of the puzzle: `apply` maps a puzzle to its view, `invert` maps an answer back,
+    `invert_cells` moves per-cell values of the view (confidence, changed; shaped as `Kind.cells`
+    gives them) back onto the puzzle's cells, positions only (no digit or colour relabelled)."""
 
     def apply(self, puzzle: Any) -> Any: ...
 
     def invert(self, answer: Any) -> Any: ...
+
+    def invert_cells(self, values: np.ndarray) -> np.ndarray: ...
 
 
 class Kind(Protocol):

@@ -25,8 +25,8 @@ def _centre(view, row, col) -> QPoint:
 def test_maze_draw_erase_and_move_start(qtbot):
     """A drag draws walls as one undo step; clicking a wall erases it; S moves by dragging."""
     window = make_window(qtbot)
-    window.tabs.setCurrentWidget(window.maze)
-    panel = window.maze
+    window.tabs.setCurrentWidget(window.panels["maze"])
+    panel = window.panels["maze"]
     view = panel.view
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=_centre(view, 2, 2))
     for col in (3, 4, 5):
@@ -47,7 +47,7 @@ def test_maze_draw_erase_and_move_start(qtbot):
 def test_maze_paste_open_and_bad_file(qtbot, tmp_path):
     """A pasted maze replaces the board; a bad maze file leaves it alone with a message."""
     window = make_window(qtbot)
-    panel = window.maze
+    panel = window.panels["maze"]
     assert panel.paste_text("S #\n  #\n# G\n")
     assert panel.state.shape == (3, 3) and panel.state.grid[2, 2] == GOAL
     bad = tmp_path / "bad.txt"
@@ -60,7 +60,7 @@ def test_maze_paste_open_and_bad_file(qtbot, tmp_path):
 def test_new_maze_from_the_generator(qtbot):
     """New maze generates a maze of the chosen size off the UI thread."""
     window = make_window(qtbot)
-    panel = window.maze
+    panel = window.panels["maze"]
     panel.size_spin.setValue(12)
     with qtbot.waitSignal(panel.generator.done, timeout=20000):
         panel.new_button.click()
@@ -71,7 +71,7 @@ def test_new_maze_from_the_generator(qtbot):
 def test_arc_paint_fill_resize_and_undo(qtbot):
     """Painting, flood fill, copy from input, resize and reset are each one undo step."""
     window = make_window(qtbot)
-    panel = window.arc
+    panel = window.panels["arc"]
     window.tabs.setCurrentWidget(panel)
     sample = ROOT / "assets" / "puzzles" / "arc" / "blue_becomes_red.json"
     assert window.open_path(sample)
@@ -105,13 +105,13 @@ def test_arc_bad_task_message(qtbot, tmp_path):
     bad = tmp_path / "task.json"
     bad.write_text(json.dumps({"train": [{"input": [[1, 2], [3]]}], "test": []}))
     assert not window.open_path(bad)
-    assert "train[0]" in window.arc.banner.label.text()
+    assert "train[0]" in window.panels["arc"].banner.label.text()
 
 
 def test_settings_persist_across_windows(qtbot, isolated_settings):
     """Settings written by one window are read by the next, from the test's own folder."""
     settings = AppSettings(max_passes=12, halt_threshold=0.7, tta_k=3, retry_tta=0, force_cpu=True, animation_ms=90,
-                           theme="dark")
+                           theme="dark", models={"arc": "/models/my_arc.onnx"})
     save_settings(settings)
     assert any(isolated_settings.rglob("*.ini"))
     loaded = load_settings()
@@ -119,7 +119,7 @@ def test_settings_persist_across_windows(qtbot, isolated_settings):
     window = make_window(qtbot)
     window.apply_settings(AppSettings(max_passes=5))
     assert load_settings(QSettings()).max_passes == 5
-    assert window.sudoku.timeline.speed.value() == AppSettings().animation_ms
+    assert window.panels["sudoku"].timeline.speed.value() == AppSettings().animation_ms
 
 
 def test_about_names_the_model(qtbot):
@@ -146,9 +146,32 @@ def test_self_test_and_version_subprocess():
 def test_settings_dialog_round_trips_the_retry_views(qtbot):
     from gui.views.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(AppSettings(retry_tta=3))
+    dialog = SettingsDialog(AppSettings(retry_tta=3), [])
     qtbot.addWidget(dialog)
     assert dialog.value().retry_tta == 3
     dialog.retry.setValue(0)
     assert dialog.value().retry_tta == 0 and dialog.retry.text() == "off"
     assert AppSettings(retry_tta=99).validated().retry_tta == 8
+
+
+def test_model_paths_of_settings_schema_1_are_read_and_moved(qtbot):
+    """Schema 1 kept one key per kind (settings/arc_model); it is read, and saving moves it."""
+    store = QSettings()
+    store.setValue("settings/arc_model", "/models/old_arc.onnx")
+    store.setValue("settings/sudoku_model", "")
+    loaded = load_settings(store)
+    assert loaded.models == {"arc": "/models/old_arc.onnx"}
+    save_settings(loaded, store)
+    assert store.value("settings/models/arc") == "/models/old_arc.onnx"
+    assert not any(key.endswith("_model") for key in store.allKeys())
+
+
+def test_a_model_of_another_kind_is_refused_with_a_message(qtbot):
+    """A maze model chosen for Sudoku: the solve fails and says so, and no result is shown."""
+    window = make_window(qtbot, models={"sudoku": str(ROOT / "assets" / "models" / "maze.onnx")})
+    panel = window.panels["sudoku"]
+    assert panel.paste_text("4.....8.5.3..........7......2.....6.....8.4......1.......6.3.7.5..2.....1.4......")
+    assert panel.solve()
+    qtbot.waitUntil(lambda: not panel.runner.running, timeout=30000)
+    assert "maze.onnx is a maze model, not a sudoku one" in panel.banner.label.text()
+    assert panel.result_label.text() == "" and panel.run.result is None

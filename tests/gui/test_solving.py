@@ -3,58 +3,54 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
-from tests.gui.helpers import PUZZLE, make_window
+from tests.gui.helpers import PUZZLE, TINY, make_window, wait_done
 
 # The tiny untrained model never verifies an answer, so with threshold 1.0 it runs to its cap of
 # 8 passes (the shipped model solves PUZZLE in a few passes and stops there).
-TINY = str(Path(__file__).resolve().parents[1] / "assets" / "tiny_sudoku.onnx")
-
-
-def _wait_done(qtbot, panel, timeout=30000):
-    qtbot.waitUntil(lambda: not panel.run.running, timeout=timeout)
+TINY_SUDOKU = {"sudoku": TINY["sudoku"]}
+_wait_done = wait_done
 
 
 def test_solve_fills_a_stepping_timeline(qtbot):
     """Every pass reaches the timeline; stepping back shows an earlier pass on the board."""
     # Threshold 1.0: the untrained model never reaches it, so it runs to its cap of 8 passes.
-    window = make_window(qtbot, halt_threshold=1.0, sudoku_model=TINY)
-    panel = window.sudoku
+    window = make_window(qtbot, halt_threshold=1.0, models=TINY_SUDOKU, retry_tta=0)
+    panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     assert panel.solve()
     _wait_done(qtbot, panel)
     frames = panel.run.frames
     assert [f.number for f in frames] == list(range(1, 9))
-    assert panel.run.last_result is not None
+    assert panel.run.result is not None
     assert panel.result_label.text()  # the end state is said in words
     timeline = panel.timeline
-    assert timeline.position_cursor.current == (7, None)
+    assert timeline.position_cursor.current == (7, None)  # frame 7 (pass 8), at its end
     shown = []
-    panel.run.frameShown.connect(lambda frame, inner: shown.append((frame.number, inner)))
+    panel.timeline.positionChanged.connect(lambda index, inner: shown.append((panel.run.frames[index].number, inner)))
     timeline.step_pass(-1)
     assert shown[-1] == (7, -1)
     timeline.step_fine(-1)  # the tiny model has inner steps: T = 2
     assert shown[-1] == (7, 1)  # inner step 2 of pass 7
     assert timeline.forward_step.isVisible()
-    assert "Pass 7 / 8" in timeline.label.text()
+    assert "Pass 7 / 8 · first try" in timeline.label.text()
     assert window.passes_label.text() == "passes: 8"
     assert "CPU" in window.provider_label.text()
 
 
 def test_play_walks_through_the_passes(qtbot):
     """Play steps through every position and stops at the end."""
-    window = make_window(qtbot, halt_threshold=1.0, animation_ms=10, sudoku_model=TINY)
-    panel = window.sudoku
+    window = make_window(qtbot, halt_threshold=1.0, animation_ms=10, models=TINY_SUDOKU, retry_tta=0)
+    panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
     seen = []
-    panel.run.frameShown.connect(lambda frame, inner: seen.append(frame.number))
+    panel.timeline.positionChanged.connect(lambda index, inner: seen.append(panel.run.frames[index].number))
     panel.timeline.toggle_play()
     qtbot.waitUntil(lambda: not panel.timeline.playing, timeout=5000)
     assert seen[0] == 1 and seen[-1] == 8
@@ -63,7 +59,7 @@ def test_play_walks_through_the_passes(qtbot):
 def test_uniqueness_check_warns_and_still_solves(qtbot):
     """A puzzle with several solutions gets a message, and the model runs anyway."""
     window = make_window(qtbot)
-    panel = window.sudoku
+    panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE[:40] + "." * 41)
     panel.solve()
     _wait_done(qtbot, panel)
@@ -74,7 +70,7 @@ def test_uniqueness_check_warns_and_still_solves(qtbot):
 def test_cancel_stops_a_slow_solve(qtbot):
     """Cancel returns control at once and no more passes arrive."""
     window = make_window(qtbot, halt_threshold=1.0)
-    panel = window.sudoku
+    panel = window.panels["sudoku"]
 
     def slow(step):
         def run(tokens, y, z):
@@ -88,18 +84,18 @@ def test_cancel_stops_a_slow_solve(qtbot):
     panel.solve()
     qtbot.waitUntil(lambda: len(panel.run.frames) >= 1, timeout=10000)
     panel.cancel()
-    assert not panel.run.running
+    assert not panel.runner.running
     count = len(panel.run.frames)
     qtbot.wait(400)
     assert len(panel.run.frames) == count < 8
     assert "Cancelled" in panel.result_label.text()
-    panel.run.shutdown()
+    panel.runner.shutdown()
 
 
 def test_keep_thinking_continues_past_the_halt(qtbot):
     """Keep thinking adds passes numbered on from the last one."""
-    window = make_window(qtbot, max_passes=2, halt_threshold=1.0)
-    panel = window.sudoku
+    window = make_window(qtbot, max_passes=2, halt_threshold=1.0, retry_tta=0)
+    panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
@@ -116,8 +112,8 @@ def test_event_loop_stays_responsive_while_solving(qtbot):
     paint or handler may take 50 ms) must stay under 50 ms every time, and the wall-clock gap
     under 50 ms for 95% of ticks (CI machines run other jobs, so a rare descheduling is not ours).
     """
-    window = make_window(qtbot, halt_threshold=1.0, sudoku_model=TINY)
-    panel = window.sudoku
+    window = make_window(qtbot, halt_threshold=1.0, models=TINY_SUDOKU, retry_tta=0)
+    panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     # Warm up: load onnxruntime and the session once (a one-off import, not a pass).
     panel.solve()
@@ -160,7 +156,7 @@ def test_event_loop_stays_responsive_while_solving(qtbot):
 def test_maze_solve_draws_the_path_overlay(qtbot):
     """The maze model's passes reach the maze view."""
     window = make_window(qtbot)
-    panel = window.maze
+    panel = window.panels["maze"]
     panel.new_maze(9, seed=1)
     qtbot.waitUntil(lambda: not panel.generator.running, timeout=10000)
     assert panel.solve()
@@ -173,47 +169,57 @@ def test_maze_solve_draws_the_path_overlay(qtbot):
 def test_tta_votes_over_views(qtbot):
     """With TTA K=3 the vote still produces one result."""
     window = make_window(qtbot, tta_k=3, max_passes=2)
-    panel = window.sudoku
+    panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
-    assert panel.run.last_result is not None
+    assert panel.run.result is not None
     assert len(panel.run.frames) >= 1
-    assert np.asarray(panel.run.last_result.answer).shape == (81,)
+    assert np.asarray(panel.run.result.answer).shape == (81,)
 
 
 def test_an_unverified_answer_is_retried_over_other_views(qtbot):
-    """The untrained model verifies nothing: the panel says it is trying other views, then that they failed too."""
-    window = make_window(qtbot, sudoku_model=TINY, max_passes=2, halt_threshold=1.0, retry_tta=2)
-    panel = window.sudoku
-    retries = []
-    panel.run.retrying.connect(lambda k, passes, view_pass: retries.append((k, passes, view_pass)))
+    """The untrained model verifies nothing: the panel says it is trying other views, then that
+    they failed too; the other views' passes are part of the run and of the timeline."""
+    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=2, halt_threshold=1.0, retry_tta=2)
+    panel = window.panels["sudoku"]
+    lines = []
+    panel.runner.changed.connect(lambda run: lines.append(panel.result_label.text()))
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
-    assert retries == [(2, 2, 0), (2, 2, 1), (2, 2, 2)]  # started, then each of the views' 2 passes
-    result = panel.run.last_result
+    trying = "Not verified after 2 passes: trying 2 other symmetric views of the puzzle (rotations, relabellings)"
+    assert any(line.startswith(trying + " (pass 1)") for line in lines)
+    assert any(line.startswith(trying + " (pass 2)") for line in lines)
+    run = panel.run
+    result = run.result
     assert result is not None and result.retried and not result.solved
-    assert result.work == 2 + 2 * 2
+    assert result.work == 2 + 2 * 2 == run.work() == len(run.frames)
     assert "Other symmetric views of the puzzle found no verified answer either" in panel.result_label.text()
-    assert [f.number for f in panel.run.frames] == [1, 2]  # the other views are not drawn
+    assert sorted((f.where, f.number) for f in run.frames) == [
+        ("first try", 1), ("first try", 2),
+        ("other view 1 of 2", 3), ("other view 1 of 2", 4), ("other view 2 of 2", 3), ("other view 2 of 2", 4)]
+    # The answer stays the first try's: the timeline ends there, and can step into the views.
+    assert run.shows_result(*panel.timeline.position_cursor.current)
+    assert panel.timeline.label.text().startswith("Pass 2 / 2 · first try")
+    panel.timeline.step_pass(1)
+    assert panel.timeline.label.text().startswith("Pass 3 / 4 · other view 1 of 2")
+    assert panel.result_label.text().startswith("Showing pass 3 (other view 1 of 2)")
 
 
 def test_retry_off_runs_no_other_views(qtbot):
-    window = make_window(qtbot, sudoku_model=TINY, max_passes=2, halt_threshold=1.0, retry_tta=0)
-    panel = window.sudoku
-    retries = []
-    panel.run.retrying.connect(lambda k, passes, view_pass: retries.append(k))
+    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=2, halt_threshold=1.0, retry_tta=0)
+    panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
-    assert retries == [] and not panel.run.last_result.retried
+    assert {f.stage for f in panel.run.frames} == {"first try"} and not panel.run.result.retried
 
 
 def test_cancel_during_the_retry_stops_it(qtbot):
     """A slow model: cancel while the other views think, and the model is not called again."""
-    window = make_window(qtbot, sudoku_model=TINY, max_passes=8, halt_threshold=1.0, retry_tta=4)
-    panel = window.sudoku
+    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=8, halt_threshold=1.0, retry_tta=4)
+    panel = window.panels["sudoku"]
     calls = []
 
     def slow(step):
@@ -225,18 +231,17 @@ def test_cancel_during_the_retry_stops_it(qtbot):
         return run
 
     panel.step_wrapper = slow
-    retries = []
-    panel.run.retrying.connect(lambda k, passes, view_pass: retries.append(view_pass))
     panel.paste_text(PUZZLE)
     panel.solve()
-    qtbot.waitUntil(lambda: 1 in retries, timeout=10000)
+    qtbot.waitUntil(lambda: any(f.stage == "other views" for f in panel.run.frames), timeout=10000)
     panel.cancel()
-    assert not panel.run.running
+    assert not panel.runner.running
     made = len(calls)
     qtbot.wait(400)
     assert len(calls) <= made + 1  # at most the pass already inside onnxruntime
     assert calls.count(4) < 8  # the four views never reached their cap of 8 passes
-    panel.run.shutdown()
+    assert panel.run.result is None and not panel.keep_button.isEnabled()
+    panel.runner.shutdown()
 
 
 OTHER = "1....7.9..3..2...8..96..5....53..9...1..8...26....4...3......1..4......7..7...3.."
@@ -258,17 +263,15 @@ def _change_by(window, panel, how: str) -> None:
 def test_no_result_of_an_old_puzzle_survives_a_change_of_puzzle(qtbot, how):
     """Solve, change the puzzle, then Keep thinking: once it "verified" the old answer over the
     new givens. Now the run is forgotten: no passes, no result line, Keep thinking disabled."""
-    from solver.kinds.sudoku import parse_sudoku
-
-    window = make_window(qtbot, max_passes=2, halt_threshold=1.0)
-    panel = window.sudoku
-    panel.set_puzzles([parse_sudoku(PUZZLE), parse_sudoku(OTHER)], "two.sdm")
+    window = make_window(qtbot, max_passes=2, halt_threshold=1.0, retry_tta=0)
+    panel = window.panels["sudoku"]
+    panel.open_text(f"{PUZZLE}\n{OTHER}\n", "two.sdm")
     panel.solve()
     _wait_done(qtbot, panel)
     assert panel.run.frames and panel.keep_button.isEnabled() and panel.result_label.text()
     _change_by(window, panel, how)
-    assert not panel.run.frames and panel.run.last_result is None and panel.run.last_carry is None
+    assert panel.run is None and panel.timeline.run is None
     assert not panel.keep_button.isEnabled() and panel.result_label.text() == ""
     assert not panel.keep_thinking()  # Ctrl+K does nothing: there are no passes of this puzzle
-    assert not panel.run.running
-    panel.run.shutdown()
+    assert not panel.runner.running
+    panel.runner.shutdown()

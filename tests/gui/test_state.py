@@ -5,12 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gui.arc_state import ArcAnswerState, flood_fill, parse_size
-from gui.maze_state import MazeBoardState
+from gui.kinds.arc.state import ArcAnswerState, flood_fill, parse_size
+from gui.kinds.maze.state import MazeBoardState
+from gui.kinds.sudoku.state import SudokuBoardState
 from gui.puzzle_list import PuzzleList
-from gui.sudoku_state import SudokuBoardState
 from gui.timeline_cursor import TimelineCursor
 from solver.kinds.maze import GOAL, OPEN, START, WALL
+
+
+def test_a_typed_digit_that_clashes_is_the_persons_not_the_givens():
+    state = SudokuBoardState.empty()
+    state.restore(state.with_digit(0, 5, as_given=True))
+    state.restore(state.with_digit(1, 5, as_given=False))
+    assert not state.given_conflicts().any()
+    assert state.entry_conflicts().tolist()[:2] == [False, True]
+    state.restore(state.with_digit(2, 5, as_given=True))
+    assert state.given_conflicts().tolist()[:3] == [True, False, True]
 
 
 def test_sudoku_digit_as_given_or_entry():
@@ -57,20 +67,34 @@ def test_maze_walls_and_endpoints():
 
 
 def test_timeline_cursor_passes_and_inner_steps():
-    """Fine steps walk inner steps; pass steps jump between pass ends; following stays on the newest."""
+    """Fine steps walk inner steps; pass steps jump between pass ends; following stays on the target."""
     cursor = TimelineCursor()
-    cursor.add_pass(2)
-    cursor.add_pass(2)
+    cursor.set_frames([(0, 2), (1, 2)])
     assert cursor.current == (1, None)
     cursor.step_fine(-1)
     assert cursor.current == (1, 1)
     assert not cursor.following
-    cursor.add_pass(2)
+    cursor.set_frames([(0, 2), (1, 2), (2, 2)])
     assert cursor.current == (1, 1)  # not following: the new pass does not steal the view
     cursor.step_pass(-1)
     assert cursor.current == (0, None)
     cursor.step_pass(1)
     assert cursor.current == (1, None)
+
+
+def test_timeline_cursor_keeps_its_frame_when_another_views_pass_lands_before_it():
+    """Frames are named by their index in the run: a view's pass inserted earlier in the order
+    does not move what is shown, and following shows the run's target, not the last frame."""
+    cursor = TimelineCursor()
+    cursor.set_frames([(0, 0), (1, 0)], target=1)
+    cursor.step_pass(-1)
+    assert cursor.current == (0, None) and not cursor.following
+    cursor.set_frames([(0, 0), (2, 0), (1, 0)], target=2)
+    assert cursor.current == (0, None)
+    cursor.following = True
+    cursor.set_frames([(0, 0), (2, 0), (3, 0), (1, 0)], target=3)
+    assert cursor.current == (3, None) and not cursor.at_end
+    assert cursor.jump_to(1) and cursor.current == (1, None)
 
 
 def test_puzzle_list_steps_within_bounds():

@@ -12,38 +12,38 @@ from tests.gui.helpers import PUZZLE, make_window
 def test_typing_a_puzzle_with_keys(qtbot):
     """Digits, arrows, Delete and '.' edit the selected cell; givens are entered on a new board."""
     window = make_window(qtbot)
-    board = window.sudoku.board
+    board = window.panels["sudoku"].board
     board.setFocus()
     qtbot.keyClick(board, Qt.Key.Key_5)
     qtbot.keyClick(board, Qt.Key.Key_Right)
     qtbot.keyClick(board, Qt.Key.Key_3)
     qtbot.keyClick(board, Qt.Key.Key_Down)
     qtbot.keyClick(board, Qt.Key.Key_5)  # same column as nothing, same box as the first 5
-    state = window.sudoku.state
+    state = window.panels["sudoku"].state
     assert state.givens[0] == 5 and state.givens[1] == 3 and state.givens[10] == 5
     assert state.conflicts()[0] and state.conflicts()[10]
     qtbot.keyClick(board, Qt.Key.Key_Delete)
     assert state.givens[10] == 0
     qtbot.keyClick(board, Qt.Key.Key_Up)
     qtbot.keyClicks(board, ".")
-    assert window.sudoku.state.givens[1] == 0
-    assert window.sudoku.copy_text().startswith("5........")
+    assert window.panels["sudoku"].state.givens[1] == 0
+    assert window.panels["sudoku"].copy_text().startswith("5........")
 
 
 def test_mouse_selects_a_cell(qtbot):
     """A click selects the cell under the pointer."""
     window = make_window(qtbot)
-    board = window.sudoku.board
+    board = window.panels["sudoku"].board
     qtbot.mouseClick(board, Qt.MouseButton.LeftButton, pos=board.cell_rect(40).center().toPoint())
     assert board.selected == 40
     qtbot.keyClick(board, Qt.Key.Key_7)
-    assert window.sudoku.state.givens[40] == 7
+    assert window.panels["sudoku"].state.givens[40] == 7
 
 
 def test_undo_and_redo_each_edit(qtbot):
     """One undo step per digit; redo puts it back."""
     window = make_window(qtbot)
-    panel = window.sudoku
+    panel = window.panels["sudoku"]
     panel.enter_digit(0, 1)
     panel.enter_digit(1, 2)
     assert panel.undo_stack.count() == 2
@@ -59,12 +59,12 @@ def test_paste_and_copy_round_trip(qtbot):
     grid = format_sudoku(parse_sudoku(PUZZLE), "grid")
     QGuiApplication.clipboard().setText(grid)
     window.paste()
-    assert window.sudoku.copy_text() == PUZZLE
+    assert window.panels["sudoku"].copy_text() == PUZZLE
     window.copy()
     assert QGuiApplication.clipboard().text() == PUZZLE
-    assert not window.sudoku.entering_givens  # a loaded puzzle: typing makes entries
-    window.sudoku.undo_stack.undo()
-    assert window.sudoku.state.is_empty()
+    assert not window.panels["sudoku"].entering_givens  # a loaded puzzle: typing makes entries
+    window.panels["sudoku"].undo_stack.undo()
+    assert window.panels["sudoku"].state.is_empty()
 
 
 def test_open_a_list_file_and_step_through(qtbot, tmp_path):
@@ -74,9 +74,9 @@ def test_open_a_list_file_and_step_through(qtbot, tmp_path):
     path.write_text("\n".join(lines) + "\n")
     window = make_window(qtbot)
     assert window.open_path(path)
-    panel = window.sudoku
-    assert len(panel.puzzles) == 3 and panel.copy_text() == lines[0]
-    window._step_list(1)
+    panel = window.panels["sudoku"]
+    assert len(panel.records) == 3 and panel.copy_text() == lines[0]
+    window.panel.step_list(1)
     assert panel.copy_text() == lines[1]
     assert panel.list_label.text() == "2 / 3"
 
@@ -84,7 +84,7 @@ def test_open_a_list_file_and_step_through(qtbot, tmp_path):
 def test_bad_file_is_a_message_and_keeps_the_typed_puzzle(qtbot, tmp_path):
     """A broken file shows a banner; what the person typed stays on the board."""
     window = make_window(qtbot)
-    panel = window.sudoku
+    panel = window.panels["sudoku"]
     panel.enter_digit(0, 9)
     panel.enter_digit(80, 1)
     bad = tmp_path / "broken.sdk"
@@ -98,13 +98,13 @@ def test_bad_file_is_a_message_and_keeps_the_typed_puzzle(qtbot, tmp_path):
 def test_save_and_reopen_sdk(qtbot, tmp_path):
     """Saving writes the chosen format; opening it again gives the same puzzle."""
     window = make_window(qtbot)
-    window.sudoku.paste_text(PUZZLE)
+    window.panels["sudoku"].paste_text(PUZZLE)
     path = tmp_path / "saved.sdk"
-    assert window.sudoku.save_file(path)
+    assert window.panels["sudoku"].save_file(path)
     assert path.read_text().count("\n") == 9
-    window.sudoku.clear_board()
+    window.panels["sudoku"].clear_board()
     assert window.open_path(path, "sudoku")
-    assert window.sudoku.copy_text() == PUZZLE
+    assert window.panels["sudoku"].copy_text() == PUZZLE
 
 
 def test_generate_a_puzzle_off_the_ui_thread(qtbot):
@@ -113,7 +113,7 @@ def test_generate_a_puzzle_off_the_ui_thread(qtbot):
     from solver.kinds.sudoku.search import count_solutions
 
     window = make_window(qtbot)
-    panel = window.sudoku
+    panel = window.panels["sudoku"]
     with qtbot.waitSignal(panel.generator.done, timeout=20000):
         assert panel.generate_puzzle(Grade.SINGLES, seed=3)
     qtbot.waitUntil(lambda: not panel.state.is_empty(), timeout=2000)

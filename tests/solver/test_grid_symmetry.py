@@ -139,3 +139,22 @@ def test_maze_augmentation_keeps_the_puzzle(k: int) -> None:
     assert check_path(moved_a, moved_q).ok
     assert shortest_path_length(moved_q) == shortest_path_length(MAZE)
     assert aug.invert(moved_q) == MAZE and aug.invert(moved_a) == answer
+
+
+@pytest.mark.parametrize("k", range(8))
+def test_maze_invert_cells_moves_values_back_onto_the_maze(k: int) -> None:
+    maze = parse_maze("S  #   \n## # ##\n   #  G\n# #    \n   ## #")  # 5x7: transposes change the shape
+    aug = MazeAugmentation(k)
+    view = aug.apply(maze)
+    assert np.array_equal(aug.invert_cells(view.grid == view.grid[view.start]), maze.grid == maze.grid[maze.start])
+    confidence = np.arange(view.grid.size, dtype=float).reshape(view.shape)
+    assert aug.invert_cells(confidence).shape == maze.shape
+
+
+@given(arrays(), KS, colour_maps)
+def test_arc_invert_cells_moves_positions_and_never_relabels(grid: np.ndarray, k: int, cmap: tuple[int, ...]) -> None:
+    aug = ArcAugmentation(k, cmap)
+    view = aug.apply(grid)
+    # Positions come back; the view's colours stay the view's (a mask or a confidence is no colour).
+    assert np.array_equal(aug.invert_cells(view), np.asarray(cmap, np.uint8)[grid])
+    assert np.array_equal(aug.invert_cells(view == cmap[3]), grid == 3)

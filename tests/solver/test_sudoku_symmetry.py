@@ -46,3 +46,19 @@ def test_draws_differ_and_identity_is_identity():
     a, b = SudokuSymmetry.random(rng), SudokuSymmetry.random(rng)
     assert not np.array_equal(a.apply(SOLUTION), b.apply(SOLUTION))
     assert np.array_equal(SudokuSymmetry.identity().apply(SOLUTION), SOLUTION)
+
+
+def test_invert_cells_moves_per_cell_values_back_without_relabelling():
+    """A view's per-cell values (confidence, changed) land on the puzzle's own cells."""
+    from solver.kinds.sudoku import KIND
+
+    rng = np.random.default_rng(5)
+    for aug in KIND.augmentations(4, rng, identity=False):
+        view = aug.symmetry.apply(SOLUTION)
+        five = aug.symmetry.digit_map[5]
+        assert np.array_equal(aug.invert_cells(view == five), SOLUTION == 5)
+        confidence = np.linspace(0, 1, 81).reshape(9, 9)  # the shape Kind.cells gives
+        back = aug.invert_cells(confidence)
+        assert back.shape == (9, 9) and np.array_equal(np.sort(back, None), np.sort(confidence, None))
+        # Positions only: the digits stay the view's own (a confidence or a mask has no digit).
+        assert np.array_equal(aug.invert_cells(view), aug.symmetry.digit_map[SOLUTION])

@@ -63,6 +63,11 @@ class ArcAugmentation:
         table = np.asarray(self.inverse_colour_map, dtype=np.uint8)
         return table[_colour_indices(inverse_dihedral(grid, self.k))]
 
+    def invert_cells(self, values: np.ndarray) -> np.ndarray:
+        """Per-cell values (H, W) of the view (confidence, changed) moved back onto the cells of
+        the grid as entered: the dihedral map only, no colour is relabelled."""
+        return inverse_dihedral(np.asarray(values), self.k)
+
     def apply_to_task(self, task: ArcTask) -> ArcTask:
         """Augment every grid of `task` (the name is kept)."""
         return ArcTask(

@@ -32,3 +32,7 @@ class MazeAugmentation:
     def invert(self, maze: Maze) -> Maze:
         """Undo :meth:`apply`."""
         return Maze(inverse_dihedral(maze.grid, self.k))
+
+    def invert_cells(self, values: np.ndarray) -> np.ndarray:
+        """Per-cell values (H, W) of the view (confidence, changed) moved back onto the maze."""
+        return inverse_dihedral(np.asarray(values), self.k)

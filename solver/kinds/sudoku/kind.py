@@ -30,6 +30,13 @@ class SudokuAugmentation:
     def invert(self, answer: np.ndarray) -> np.ndarray:
         return self.symmetry.invert(np.asarray(answer))
 
+    def invert_cells(self, values: np.ndarray) -> np.ndarray:
+        """Per-cell values of the view (confidence, changed), (81,) or (9, 9), moved back to the
+        cells of the puzzle as entered; positions only, nothing is relabelled."""
+        values = np.asarray(values)
+        back = self.symmetry.inverse().cell_source
+        return values.reshape(CELLS)[back].reshape(values.shape)
+
 
 @dataclass(frozen=True, eq=False)
 class SudokuKind:

@@ -1,4 +1,5 @@
-"""The Sudoku being edited: givens and the person's own entries, as plain numpy (no Qt)."""
+"""The Sudoku being edited: givens and the person's own entries, as plain numpy (no Qt); and the
+exact solver's note on an entered puzzle, which the worker runs before the model."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.kinds.sudoku import CELLS, Sudoku, conflicts
+from solver.kinds.sudoku import CELLS, SIZE, Sudoku, conflicts
+from solver.kinds.sudoku.search import count_solutions
 
 SudokuSnapshot = tuple[bytes, bytes]  # (givens, entries) as bytes: cheap to keep in undo history
 
@@ -49,6 +51,14 @@ class SudokuBoardState:
         """(81,) bool: cells whose digit repeats in a row, column or box."""
         return conflicts(self.values())
 
+    def given_conflicts(self) -> np.ndarray:
+        """(81,) bool: givens that repeat among the givens (the puzzle itself breaks the rules)."""
+        return conflicts(self.givens) & (self.givens > 0)
+
+    def entry_conflicts(self) -> np.ndarray:
+        """(81,) bool: the person's entries that repeat a given or another entry."""
+        return self.conflicts() & (self.givens == 0) & (self.entries > 0)
+
     def puzzle(self) -> Sudoku:
         """The givens as a solver puzzle."""
         return Sudoku(self.givens.copy())
@@ -65,3 +75,18 @@ class SudokuBoardState:
         """Go back to a snapshot taken earlier."""
         self.givens = np.frombuffer(snapshot[0], np.int8).copy()
         self.entries = np.frombuffer(snapshot[1], np.int8).copy()
+
+
+def cell_label(cell: int) -> str:
+    """r3c7-style name of a cell, for messages and undo texts."""
+    return f"r{cell // SIZE + 1}c{cell % SIZE + 1}"
+
+
+def uniqueness_note(puzzle: Sudoku) -> str:
+    """What the exact solver says about an entered puzzle ('' when it has one solution)."""
+    count = count_solutions(puzzle.givens, limit=2)
+    if count == 0:
+        return "The exact solver finds no solution to this puzzle; the model will try anyway."
+    if count > 1:
+        return "This puzzle has more than one solution; the model will try anyway."
+    return ""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor
@@ -19,18 +16,15 @@ from PySide6.QtWidgets import (
 
 from gui.background import BackgroundTask
 from gui.colours import MAZE_COLOURS
-from gui.commands import push_edit
-from gui.maze_files import MazePair, load_maze_file, maze_file_text, read_mazes
-from gui.maze_state import MazeBoardState, path_mask
+from gui.kinds.maze.state import MazeBoardState, path_mask
 from gui.pass_frame import PassFrame
 from gui.puzzle_list import PuzzleList
-from gui.puzzle_panel import PuzzlePanel
-from gui.result_text import ERROR, LEVEL_STYLE, SUCCESS, describe_result
-from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
+from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
+from gui.result_text import ERROR
 from gui.views.grid_view import GridView
+from solver.kinds import Kind, Record
 from solver.kinds.maze import GOAL, START, WALL, Maze, format_maze
 from solver.kinds.maze.generator import generate_maze
-from solver.result import SolveResult
 
 DEFAULT_SIZE = 15
 
@@ -41,20 +35,13 @@ def min_path_for(size: int) -> int:
 
 
 class MazePanel(PuzzlePanel):
-    """Owns the maze being edited, its undo stack and its solves."""
+    """Owns the maze being edited, its undo stack and its runs."""
 
-    kind = "maze"
     max_tta = 8
 
-    def __init__(
-        self,
-        load_model: Callable[[], Callable[[], ModelHandle]],
-        solve_options: Callable[[], SolveOptions],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(load_model, solve_options, parent)
+    def __init__(self, kind: Kind, context: PanelContext, parent: QWidget | None = None) -> None:
+        super().__init__(kind, context, parent)
         self.state = MazeBoardState.open_field(DEFAULT_SIZE)
-        self.mazes: PuzzleList[MazePair] = PuzzleList()
         self._stroke: list[tuple[int, int]] = []
         self._stroke_mode: str | None = None  # "wall", "open", "S" or "G"
 
@@ -94,7 +81,23 @@ class MazePanel(PuzzlePanel):
         self.generator.failed.connect(lambda m: self.show_message(f"Could not generate a maze: {m}", ERROR))
         self.generator.runningChanged.connect(lambda busy: self.new_button.setEnabled(not busy))
         self._refresh()
-        self._running_changed(False)
+        self._update_buttons()
+
+    def commands(self) -> list[Command]:
+        return [Command("Puzzle", "New &maze", lambda: self.new_maze(self.size_spin.value()), "Ctrl+M")]
+
+    def focus_board(self) -> None:
+        self.view.setFocus()
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        self.generator.wait()
+
+    def new_board(self) -> None:
+        """An open field of the chosen size, S top-left and G bottom-right, to draw walls on."""
+        self.records = PuzzleList()
+        self._edit(MazeBoardState.open_field(self.size_spin.value()).snapshot(), "New maze field", source="")
+        self._refresh()
 
     # -- editing with the mouse ----------------------------------------------------------------
 
@@ -150,40 +153,27 @@ class MazePanel(PuzzlePanel):
         """Move S or G as one undoable edit."""
         self._edit(self.state.with_endpoint(START if symbol == "S" else GOAL, cell), f"Move {symbol}")
 
-    def _edit(self, after: object, text: str) -> None:
-        if push_edit(self.undo_stack, self.state, after, text, self._refresh):
-            self.puzzle_changed()
-            self._show_answer(None)
-
     def _refresh(self) -> None:
         self.view.set_grid(self.state.grid)
         h, w = self.state.shape
-        many = len(self.mazes) > 1
+        many = len(self.records) > 1
         for widget in (self.prev_button, self.next_button, self.list_label):
             widget.setVisible(many)
         if many:
-            self.list_label.setText(self.mazes.label())
+            self.list_label.setText(self.records.label())
         walls = float(np.mean(self.state.grid == WALL))
         self.info_label.setText(f"{h}×{w} maze · {walls:.0%} walls")
         self.statusChanged.emit()
 
     # -- puzzles in ----------------------------------------------------------------------------
 
-    def set_maze(self, maze: Maze) -> None:
-        """Put a maze on the board (undoable)."""
-        self._edit(MazeBoardState.from_maze(maze).snapshot(), "Load maze")
-        self.timeline.reset(0.5, 16)
+    def set_maze(self, maze: Maze, source: str = "") -> None:
+        """Put a maze on the board as a new puzzle (undoable)."""
+        self._edit(MazeBoardState.from_maze(maze).snapshot(), "Load maze", source=source)
         self._refresh()
 
-    def set_mazes(self, pairs: list[MazePair], name: str) -> None:
-        """Mazes of one file to step through."""
-        self.mazes = PuzzleList(pairs, 0, name)
-        self.set_maze(pairs[0][0])
-
-    def step_list(self, delta: int) -> None:
-        """The previous or next maze of the file."""
-        if self.mazes.step(delta):
-            self.set_maze(self.mazes.current[0])
+    def load_record(self, record: Record, source: str) -> None:
+        self.set_maze(record.puzzle, source)
 
     def new_maze(self, size: int, seed: int | None = None) -> bool:
         """Generate a size x size maze on a worker thread."""
@@ -192,92 +182,36 @@ class MazePanel(PuzzlePanel):
 
     @Slot(object)
     def _generated(self, made: tuple[Maze, Maze]) -> None:
-        self.mazes = PuzzleList()
-        self.set_maze(made[0])
+        self.records = PuzzleList()
+        h, w = made[0].shape
+        self.set_maze(made[0], f"new {h}×{w} maze")
 
     def copy_text(self) -> str:
         """The maze as a text grid."""
         return format_maze(self.state.maze())
 
-    def paste_text(self, text: str) -> bool:
-        """A text grid or CSV row; a bad paste is a message and the maze stays."""
-        pairs = self._read(lambda: read_mazes(text), "The pasted text is not a maze")
-        if pairs is None:
-            return False
-        self._take(pairs, "clipboard")
-        return True
-
-    def open_file(self, path: str | Path) -> bool:
-        """Open a maze file; a bad file is a message and the maze stays."""
-        path = Path(path)
-        pairs = self._read(lambda: load_maze_file(path), "Could not open the file")
-        if pairs is None:
-            return False
-        self.file_path = path
-        self._take(pairs, path.name)
-        self.titleChanged.emit(path.name)
-        return True
-
-    def _take(self, pairs: list[MazePair], name: str) -> None:
-        if len(pairs) > 1:
-            self.set_mazes(pairs, name)
-        else:
-            self.mazes = PuzzleList()
-            self.set_maze(pairs[0][0])
-        self.banner.clear()
-
-    def save_file(self, path: str | Path) -> bool:
-        """Save the maze as a text grid (or a CSV row)."""
-        path = Path(path)
-        try:
-            path.write_text(maze_file_text(self.state.maze(), path.suffix), encoding="utf-8")
-        except (OSError, ValueError) as err:
-            self.show_message(f"Could not save {path.name}: {err}", ERROR)
-            return False
-        self.undo_stack.setClean()
-        self.file_path = path
-        self.titleChanged.emit(path.name)
-        self.show_message(f"Saved {path.name}.", SUCCESS)
-        return True
-
     # -- solving -------------------------------------------------------------------------------
 
-    def _solve_request(self) -> SolveRequest | None:
-        """The maze needs one S and one G."""
-        try:
-            maze = self.state.maze()
-        except ValueError as err:
-            self.show_message(str(err), ERROR)
-            return None
-        if maze.start is None or maze.goal is None:
+    def current_puzzle(self) -> Maze:
+        """The maze on the board."""
+        return self.state.maze()
+
+    def solvable_puzzle(self) -> Maze | None:
+        """The maze on the board, when it has its S and its G."""
+        maze = super().solvable_puzzle()
+        if maze is not None and (maze.start is None or maze.goal is None):
             self.show_message("A maze needs one S and one G.", ERROR)
             return None
-        return self._request_for(maze)
+        return maze
 
-    def _show_answer(self, frame: PassFrame | None, inner: int = -1) -> None:
-        if frame is None:
-            self.view.set_overlay(None)
-            return
-        answer = frame.answer_at(inner)
+    def _draw(self, frame: PassFrame, inner: int | None) -> None:
         self.view.set_overlay(
-            path_mask(answer),
+            path_mask(frame.answer_at(inner)),
             QColor(MAZE_COLOURS[4]),
             alpha=frame.confidence,
-            marks=frame.violations,
+            marks=frame.violations_at(inner),
             changed=frame.changed,
         )
 
-    def _draw_frame(self, frame: PassFrame, inner: int) -> bool:
-        self._show_answer(frame, inner)
-        return True
-
-    @Slot(object)
-    def _show_result(self, result: SolveResult) -> None:
-        text, level = describe_result(result)
-        self.result_label.setText(text)
-        self.result_label.setStyleSheet(LEVEL_STYLE[level])
-        if isinstance(result.answer, Maze):
-            voted = np.asarray(result.answer.grid)
-            bad = self._differs_from_drawn(voted, result)
-            if bad is not None:
-                self.view.set_overlay(path_mask(voted), QColor(MAZE_COLOURS[4]), marks=bad)
+    def _clear_answer(self) -> None:
+        self.view.set_overlay(None)

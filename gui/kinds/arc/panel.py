@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,22 +22,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.arc_state import ArcAnswerState, parse_size
 from gui.colours import ARC_NAMES, ARC_PALETTE
 from gui.commands import push_edit
+from gui.kinds.arc.state import ArcAnswerState, parse_size
 from gui.pass_frame import PassFrame
-from gui.puzzle_panel import PuzzlePanel
-from gui.result_text import ERROR, INFO, LEVEL_STYLE, WARNING, describe_result
-from gui.solve_job import ModelHandle, SolveOptions, SolveRequest
+from gui.puzzle_panel import PanelContext, PuzzlePanel
+from gui.result_text import ERROR, INFO
+from gui.run import Run
 from gui.views.grid_view import GridView
-from solver.kinds.arc import ArcPair, ArcTask, format_arc_task, load_arc_task, parse_arc_task
+from solver.kinds import Kind, Record
+from solver.kinds.arc import ArcPair, ArcTask, format_arc_task
+from solver.kinds.arc.formats import read_arc_document
 from solver.result import SolveResult
 
-ARC_FILTER = "ARC task (*.json);;All files (*)"
 ARC_NOTE = (
     "TRM ARC models only know the tasks they were trained on: each task has its own learned "
     "embedding, so a new task gets a guess at best."
 )
+
+
+@dataclass(frozen=True)
+class ArcRecord(Record):
+    """A test input of a task, with the task it belongs to (its demonstration pairs)."""
+
+    task: ArcTask | None = None
+    test: int = 0
 
 
 def _small_grid(grid: np.ndarray, title: str) -> QWidget:
@@ -59,18 +68,8 @@ def _small_grid(grid: np.ndarray, title: str) -> QWidget:
 class ArcPanel(PuzzlePanel):
     """Owns the open task, the answer grid being painted and the model's attempts."""
 
-    kind = "arc"
-    shows_notices = False
-
-    def __init__(
-        self,
-        load_model: Callable[[], Callable[[], ModelHandle]],
-        solve_options: Callable[[], SolveOptions],
-        model_available: Callable[[], bool],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(load_model, solve_options, parent)
-        self._model_available = model_available
+    def __init__(self, kind: Kind, context: PanelContext, parent: QWidget | None = None) -> None:
+        super().__init__(kind, context, parent)
         self.task: ArcTask | None = None
         self.test_index = 0
         self.state = ArcAnswerState.blank()
@@ -91,11 +90,13 @@ class ArcPanel(PuzzlePanel):
         self.test_choice.setAccessibleName("Test input")
         self.test_view = GridView(ARC_PALETTE, cell_hint=16)
         self.test_view.setAccessibleName("Test input grid")
+        self.test_view.clear()
         self.answer_view = GridView(ARC_PALETTE, cell_hint=16)
         self.answer_view.editable = True
         self.answer_view.setAccessibleName("Your answer")
         self.model_view = GridView(ARC_PALETTE, cell_hint=16)
         self.model_view.setAccessibleName("Model's answer")
+        self.model_view.clear()
         self.model_label = QLabel("Model's answer")
         self.size_edit = QLineEdit("3x3")
         self.size_edit.setMaximumWidth(70)
@@ -145,10 +146,7 @@ class ArcPanel(PuzzlePanel):
         model_box = QVBoxLayout()
         model_box.addWidget(self.model_label)
         model_box.addWidget(self.model_view, 1)
-        solve_row = QHBoxLayout()
-        for b in (self.solve_button, self.cancel_button, self.keep_button):
-            solve_row.addWidget(b)
-        model_box.addLayout(solve_row)
+        model_box.addLayout(self.solve_buttons())
 
         columns = QHBoxLayout()
         columns.addWidget(pairs_scroll, 3)
@@ -159,6 +157,7 @@ class ArcPanel(PuzzlePanel):
         layout.addWidget(self.banner)
         layout.addWidget(self.task_label)
         layout.addWidget(self.note)
+        layout.addWidget(self.model_note)
         layout.addLayout(columns, 1)
         layout.addWidget(self.result_label)
         layout.addWidget(self.timeline)
@@ -173,13 +172,14 @@ class ArcPanel(PuzzlePanel):
         self.answer_view.cellPressed.connect(self._pressed)
         self.answer_view.cellDragged.connect(self._dragged)
         self.answer_view.strokeFinished.connect(self._stroke_done)
+        self.model_note.setStyleSheet("font-weight: bold;")
         self._refresh()
-        self._running_changed(False)
+        self._update_buttons()
 
     # -- task ----------------------------------------------------------------------------------
 
-    def set_task(self, task: ArcTask) -> None:
-        """Show a task's pairs and its first test input; the answer grid starts blank."""
+    def set_task(self, task: ArcTask, test: int = 0, source: str = "") -> None:
+        """Show a task's pairs and test input `test`; the answer grid starts blank."""
         self.task = task
         while self.pairs_layout.count():
             item = self.pairs_layout.takeAt(0)
@@ -197,22 +197,33 @@ class ArcPanel(PuzzlePanel):
         self.test_choice.addItems([f"Test {i + 1} of {len(task.test)}" for i in range(len(task.test))])
         self.test_choice.blockSignals(False)
         self.task_label.setText(f"Task {task.name or '(unnamed)'}: {len(task.train)} examples, {len(task.test)} test input(s)")
-        self.choose_test(0)
+        self._show_test(test, source or self._test_source(test))
 
     def choose_test(self, index: int) -> None:
-        """Show test input `index` with a fresh answer grid of its size."""
+        """Show test input `index` of the task with a fresh answer grid of its size."""
         if self.task is None or not 0 <= index < len(self.task.test):
             return
-        self.puzzle_changed()
+        for i, record in enumerate(self.records.items):
+            if isinstance(record, ArcRecord) and record.task is self.task and record.test == index:
+                self.records.index = i
+        self._show_test(index, self._test_source(index))
+
+    def _test_source(self, index: int) -> str:
+        name = self.records.name or (self.task.name if self.task is not None else "")
+        return f"{name} test {index + 1}" if self.task is not None and len(self.task.test) > 1 else name
+
+    def _show_test(self, index: int, source: str) -> None:
+        assert self.task is not None
         self.test_index = index
+        if self.test_choice.currentIndex() != index:
+            self.test_choice.blockSignals(True)
+            self.test_choice.setCurrentIndex(index)
+            self.test_choice.blockSignals(False)
         grid = self.task.test[index].input
         self.test_view.set_grid(grid)
         self.undo_stack.clear()
         self.state = ArcAnswerState.blank(*grid.shape)
-        self.model_view.set_grid(np.zeros((1, 1), np.uint8))
-        self.model_view.set_overlay(None)
-        self.timeline.reset(0.5, 16)
-        self.result_label.clear()
+        self.puzzle_changed(source)  # another test input: another puzzle
         self._refresh()
 
     @property
@@ -220,28 +231,22 @@ class ArcPanel(PuzzlePanel):
         """The test input on show."""
         return None if self.task is None else self.task.test[self.test_index].input
 
-    def open_file(self, path: str | Path) -> bool:
-        """Open a task JSON; a bad file is a message and the current task stays."""
-        path = Path(path)
-        task = self._read(lambda: load_arc_task(path), "Could not open the task", (OSError, ValueError))
-        if task is None:
-            return False
-        self.file_path = path
-        self.set_task(task)
-        self.banner.clear()
-        self.titleChanged.emit(path.name)
-        return True
+    def read_records(self, text: str, name: str) -> list[Record]:
+        """Every test input of a task file (or of a combined challenges file), with its task."""
+        stem = name.rsplit("/", 1)[-1].removesuffix(".json")
+        return [ArcRecord(f"task {task.name} test {i + 1}", task.test[i].input, group=task.name,
+                          solution=task.test[i].output, task=task, test=i)
+                for task, i in read_arc_document(text, stem)]
 
-    def paste_text(self, text: str) -> bool:
-        """A task JSON from the clipboard."""
-        task = self._read(lambda: parse_arc_task(text, name="pasted"), "The pasted text is not an ARC task")
-        if task is None:
-            return False
-        self.set_task(task)
-        return True
+    def load_record(self, record: Record, source: str) -> None:
+        assert isinstance(record, ArcRecord) and record.task is not None
+        if record.task is self.task:
+            self.choose_test(record.test)
+        else:
+            self.set_task(record.task, record.test, source)
 
     def copy_text(self) -> str:
-        """The answer grid as JSON rows (the task when nothing is painted)."""
+        """The answer grid as JSON rows."""
         return str(self.state.grid.tolist()).replace(" ", "")
 
     def save_file(self, path: str | Path) -> bool:
@@ -257,6 +262,7 @@ class ArcPanel(PuzzlePanel):
         except OSError as err:
             self.show_message(f"Could not save: {err}", ERROR)
             return False
+        self.file_path = Path(path)
         self.undo_stack.setClean()
         return True
 
@@ -332,8 +338,13 @@ class ArcPanel(PuzzlePanel):
         else:
             super().keyPressEvent(event)
 
-    def _edit(self, after: object, text: str) -> None:
-        push_edit(self.undo_stack, self.state, after, text, self._refresh)
+    def _edit(self, after: object, text: str, source: str | None = None) -> bool:
+        """One undoable change of the answer grid the person paints (not of the puzzle)."""
+        return push_edit(self.undo_stack, self.state, after, text, self._answer_edited)
+
+    def _answer_edited(self) -> None:
+        self._refresh()
+        self._describe()  # "It matches your answer" follows the painting
 
     def _refresh(self) -> None:
         self.answer_view.set_grid(self.state.grid)
@@ -346,42 +357,35 @@ class ArcPanel(PuzzlePanel):
 
     # -- solving -------------------------------------------------------------------------------
 
-    def model_ready(self) -> bool:
-        """True when an ARC model is configured or shipped; says so in the note otherwise."""
-        available = self._model_available()
-        extra = "" if available else " No ARC model ships yet: choose one in Preferences to try."
-        self.note.setText(ARC_NOTE + extra)
-        return available
+    def no_model_text(self) -> str:
+        return ("No trained ARC model is installed (none ships yet), so Solve is off; the painting tools "
+                "work without one. To try a model anyway, choose its file in Preferences ▸ ARC model: "
+                "Solve then runs that file, named as your choice.")
 
-    def _solve_request(self) -> SolveRequest | None:
-        """The test input on show, when there is one and an ARC model to run on it."""
+    def current_puzzle(self) -> np.ndarray:
         if self.test_input is None:
-            self.show_message("Open a task first.", INFO)
-            return None
-        if not self.model_ready():
-            self.show_message("No ARC model is installed; the painting tools work without one.", WARNING)
-            return None
-        return self._request_for(self.test_input.copy())
+            raise ValueError("Open a task first.")
+        return self.test_input.copy()
 
-    def _draw_frame(self, frame: PassFrame, inner: int) -> bool:
+    def _draw(self, frame: PassFrame, inner: int | None) -> None:
         answer = frame.answer_at(inner)
         if answer.size == 0:
-            self.model_view.set_grid(np.zeros((1, 1), np.uint8))
-            self.model_view.set_overlay(None)
+            self.model_view.clear()
             self.model_label.setText(f"Model's answer (pass {frame.number}: no grid yet)")
-            return False
+            return
         self.model_view.set_grid(answer)
         same_shape = frame.changed.shape == answer.shape
         self.model_view.set_overlay(None, changed=frame.changed if same_shape else None)
         h, w = answer.shape
         self.model_label.setText(f"Model's answer {h}×{w} (pass {frame.number})")
-        return True
 
-    @Slot(object)
-    def _show_result(self, result: SolveResult) -> None:
-        text, level = describe_result(result)
+    def _clear_answer(self) -> None:
+        self.model_view.clear()
+        self.model_label.setText("Model's answer: none yet")
+
+    def describe(self, run: Run, result: SolveResult) -> tuple[str, str]:
+        text, level = super().describe(run, result)
         answer = np.asarray(result.answer) if result.answer is not None else None
         if answer is not None and answer.shape == self.state.shape and np.array_equal(answer, self.state.grid):
             text += " It matches your answer."
-        self.result_label.setText(text)
-        self.result_label.setStyleSheet(LEVEL_STYLE[level])
+        return text, level

@@ -1,0 +1,179 @@
+"""SudokuPanel: the Sudoku tab: the board, typing givens or entries, new puzzles, solving."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+from gui.background import BackgroundTask
+from gui.kinds.sudoku.board_view import SudokuBoardView
+from gui.kinds.sudoku.state import SudokuBoardState, cell_label, uniqueness_note
+from gui.pass_frame import PassFrame
+from gui.puzzle_list import PuzzleList
+from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
+from gui.result_text import ERROR, INFO, WARNING
+from solver.kinds import Kind, Record
+from solver.kinds.sudoku import Sudoku, format_sudoku
+from solver.kinds.sudoku.generator import GeneratedSudoku, generate
+from solver.kinds.sudoku.grading import Grade
+
+GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: "Hard"}
+
+
+class SudokuPanel(PuzzlePanel):
+    """Owns the Sudoku being edited, its undo stack and its runs."""
+
+    sample_labels = {"easy": "Easy (singles)", "medium": "Medium (deductions)", "hard": "Hard (needs search)"}  # noqa: RUF012
+
+    def __init__(self, kind: Kind, context: PanelContext, parent: QWidget | None = None) -> None:
+        super().__init__(kind, context, parent)
+        self.state = SudokuBoardState.empty()
+        self.entering_givens = True  # typed digits become givens (a puzzle is being entered)
+
+        self.board = SudokuBoardView()
+        self.generator = BackgroundTask(self)
+        self.info_label = QLabel()
+        self.prev_button = QToolButton(text="◀")
+        self.prev_button.setToolTip("Previous puzzle in the file (Page Up)")
+        self.next_button = QToolButton(text="▶")
+        self.next_button.setToolTip("Next puzzle in the file (Page Down)")
+        self.list_label = QLabel()
+
+        top = QHBoxLayout()
+        top.addWidget(self.prev_button)
+        top.addWidget(self.list_label)
+        top.addWidget(self.next_button)
+        top.addWidget(self.info_label, 1)
+        self._lay_out(top, self.board)
+
+        self.board.digitEntered.connect(self.enter_digit)
+        self.prev_button.clicked.connect(lambda: self.step_list(-1))
+        self.next_button.clicked.connect(lambda: self.step_list(1))
+        self.generator.done.connect(self._generated)
+        self.generator.failed.connect(lambda m: self.show_message(f"Could not generate a puzzle: {m}", ERROR))
+        self.generator.runningChanged.connect(lambda busy: self.statusChanged.emit())
+        self._refresh()
+        self._update_buttons()
+
+    def commands(self) -> list[Command]:
+        made = [Command("Puzzle", label, lambda g=grade: self.generate_puzzle(g), f"Ctrl+{n}", submenu="New &Sudoku")
+                for n, (grade, label) in enumerate(GRADE_LABELS.items(), start=1)]
+        made.append(Command("Edit", "Enter &givens", lambda: self.set_entering_givens(not self.entering_givens),
+                            "Ctrl+E", "Typed digits become the puzzle's givens", checked=lambda: self.entering_givens))
+        return made
+
+    def focus_board(self) -> None:
+        self.board.setFocus()
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        self.generator.wait()
+
+    # -- editing -------------------------------------------------------------------------------
+
+    @Slot(int, int)
+    def enter_digit(self, cell: int, digit: int) -> None:
+        """Write (or clear) a digit in a cell as one undoable edit."""
+        if not self.entering_givens and self.state.is_given(cell):
+            self.show_message("That cell is a given; use Edit ▸ Enter givens to change the puzzle.", INFO)
+            return
+        after = self.state.with_digit(cell, digit, as_given=self.entering_givens)
+        what = f"Clear {cell_label(cell)}" if digit == 0 else f"{digit} in {cell_label(cell)}"
+        self._edit(after, what)
+
+    def _refresh(self) -> None:
+        # A given is red only when the givens clash; a typed digit that clashes is red alone.
+        self.board.show_board(self.state.givens, self.state.entries,
+                              self.state.given_conflicts() | self.state.entry_conflicts())
+        many = len(self.records) > 1
+        for w in (self.prev_button, self.next_button, self.list_label):
+            w.setVisible(many)
+        if many:
+            self.list_label.setText(self.records.label())
+            self.prev_button.setEnabled(self.records.index > 0)
+            self.next_button.setEnabled(self.records.index < len(self.records) - 1)
+        mode = "entering givens" if self.entering_givens else "solving"
+        title = self.title_text()
+        self.info_label.setText(f"{self.state.puzzle().n_givens} givens · {mode}" + (f" · {title}" if title else ""))
+        self.statusChanged.emit()
+
+    def set_entering_givens(self, on: bool) -> None:
+        """Typed digits become givens (on) or the person's entries (off)."""
+        self.entering_givens = on
+        self._refresh()
+
+    def new_board(self) -> None:
+        self.clear_board()
+
+    def clear_board(self) -> None:
+        """An empty board for entering a new puzzle (undoable)."""
+        self.records = PuzzleList()
+        self.entering_givens = True
+        self._edit(SudokuBoardState.empty().snapshot(), "Clear board", source="")
+        self._refresh()
+
+    def set_puzzle(self, puzzle: Sudoku, source: str = "") -> None:
+        """Put a puzzle on the board as a new puzzle (undoable); typed digits become entries."""
+        self.entering_givens = False
+        self._edit(SudokuBoardState.from_puzzle(puzzle).snapshot(), "Load puzzle", source=source or puzzle.source)
+        self._refresh()
+
+    def load_record(self, record: Record, source: str) -> None:
+        self.set_puzzle(record.puzzle, source)
+
+    def current_puzzle(self) -> Sudoku:
+        return self.state.puzzle()
+
+    def copy_text(self) -> str:
+        """The board as one 81-character line ('.' for blanks)."""
+        return format_sudoku(self.state.values(), "line")
+
+    # -- new puzzles ---------------------------------------------------------------------------
+
+    def generate_puzzle(self, grade: Grade, seed: int | None = None) -> bool:
+        """Generate a puzzle of `grade` on a worker thread (hard ones take up to a second)."""
+        rng = np.random.default_rng(seed)
+        started = self.generator.start(lambda: generate(rng, grade))
+        if started:
+            self.show_message(f"Generating a {GRADE_LABELS[grade].lower()} puzzle…", INFO)
+        return started
+
+    @Slot(object)
+    def _generated(self, made: GeneratedSudoku) -> None:
+        self.records = PuzzleList()
+        label = GRADE_LABELS.get(made.grade, made.grade.name)
+        self.set_puzzle(Sudoku(made.puzzle, answer=made.solution), f"new {label.lower()} puzzle")
+        self.banner.clear()
+
+    # -- solving -------------------------------------------------------------------------------
+
+    def solvable_puzzle(self) -> Sudoku | None:
+        """The givens, unless the board is empty or the givens themselves break the rules. Digits
+        the person typed are not the puzzle: a clash of theirs is said as theirs, and the model
+        solves the givens."""
+        puzzle = self.state.puzzle()
+        if puzzle.n_givens == 0:
+            self.show_message("The board is empty: type or paste a puzzle first.", INFO)
+            return None
+        if self.state.given_conflicts().any():
+            self.show_message("The givens break the rules (marked in red); fix them before solving.", ERROR)
+            return None
+        clashes = self.state.entry_conflicts()
+        if clashes.any():
+            cells = ", ".join(cell_label(int(c)) for c in np.flatnonzero(clashes))
+            self.show_message(f"Your digit in {cells} clashes with the puzzle (marked in red); the model solves "
+                              "the givens alone.", WARNING)
+        return puzzle
+
+    def precheck(self) -> Callable[[Any], str] | None:
+        return uniqueness_note
+
+    def _draw(self, frame: PassFrame, inner: int | None) -> None:
+        self.board.show_answer(frame.answer_at(inner), frame.confidence, frame.changed, frame.violations_at(inner))
+
+    def _clear_answer(self) -> None:
+        self.board.show_answer(None)
