@@ -22,6 +22,19 @@ def describe_result(result: SolveResult, model: str = "") -> tuple[str, str]:
     shipped one ("the model you chose, tiny_arc (accuracy not measured)") where it matters."""
     passes = f"{result.passes} pass{'es' if result.passes != 1 else ''}"
     halt = f"halt probability {result.halt_probability:.0%}"
+    if result.status is SolveStatus.VERIFIED and result.branch:
+        return (
+            f"Verified solution after {passes}, found by exploring branch {result.branch}: the model's own "
+            "state continued with noise on its latent thought when no view of the puzzle verified. "
+            "The rule checker accepts it.",
+            SUCCESS,
+        )
+    if result.status is SolveStatus.UNVERIFIED and result.branch:
+        text, level = describe_result(replace(result, branch=0), model)
+        return text + f" The answer is branch {result.branch}'s, which the vote over noisy branches chose.", level
+    if result.explored and result.status is not SolveStatus.UNVERIFIED:
+        text, level = describe_result(replace(result, explored=False), model)
+        return text + " Noisy branches of the model's own state found no verified answer either.", level
     if result.status is SolveStatus.VERIFIED and result.retried:
         return (
             f"Verified solution after {passes}, found by solving {result.views} other symmetric views of "

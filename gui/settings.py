@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 
 from PySide6.QtCore import QSettings
 
+from solver.explore import EXPLORE
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # bump when a key is renamed or removed (2: settings/models/<kind>)
@@ -24,6 +26,7 @@ class AppSettings:
     halt_threshold: float = 0.0  # 0 = the model's own threshold from its sidecar
     tta_k: int = 1  # test-time augmentation views voted over (1 = off)
     retry_tta: int = 4  # an unverified answer is tried again as this many other views (0 = off)
+    explore: int = EXPLORE  # then as this many noisy branches (0 = off; solver/explore.py)
     force_cpu: bool = False
     animation_ms: int = 250  # delay between passes when the timeline plays
     theme: str = "system"  # "system" follows the desktop; "light"/"dark" force one
@@ -40,6 +43,7 @@ class AppSettings:
             halt_threshold=max(0.0, min(float(self.halt_threshold), 1.0)),
             tta_k=max(1, min(int(self.tta_k), 8)),
             retry_tta=max(0, min(int(self.retry_tta), 8)),
+            explore=max(0, min(int(self.explore), 32)),
             animation_ms=max(10, min(int(self.animation_ms), 5000)),
             theme=self.theme if self.theme in THEMES else "system",
             models={k: str(v) for k, v in self.models.items() if str(v).strip()},

@@ -21,6 +21,7 @@ import numpy as np
 from gui.models import ModelCache
 from gui.pass_frame import PassFrame
 from gui.run import Finished, FrameMade, Message, ModelLoaded, ModelUsed, Noted, StageBegan
+from solver.explore import EXPLORE, Noise
 from solver.halting import Carry, HaltingLoop, Step
 from solver.kinds import Kind
 from solver.solve import PassMade, Solved, SolveSettings, Stage, StageStarted, solve, think_more
@@ -35,6 +36,7 @@ class SolveOptions:
     threshold: float | None = None
     tta: int = 1  # views of the puzzle voted over in the first try
     retry_tta: int = RETRY_TTA  # an unverified answer is tried again as this many other views (0: never)
+    explore: int = EXPLORE  # then continued as this many noisy branches (0: never)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ def run_job(request: SolveRequest) -> Iterator[Message]:
     if request.carry is not None:
         events = think_more(loop, puzzle, request.carry, request.more_passes)
     else:
-        settings = SolveSettings(tta=options.tta, retry_tta=options.retry_tta)
+        settings = SolveSettings(tta=options.tta, retry_tta=options.retry_tta, explore=options.explore,
+                                 noise=Noise(*session.card.explore_noise))
         events = solve(loop, [puzzle], settings, np.random.default_rng(request.seed))
     after, views = 0, 1
     try:

@@ -32,6 +32,7 @@ import numpy as np
 
 from solver import kinds
 from solver.documents import read_document
+from solver.explore import EXPLORE, EXPLORE_PASSES, Noise
 from solver.halting import HaltingLoop
 from solver.kinds import Kind, Record
 from solver.models import default_model
@@ -110,6 +111,10 @@ def show_stage(event: StageStarted, records: Sequence[Record], stream: TextIO) -
         for i, passes in zip(event.puzzles, event.after_passes, strict=True):
             stream.write(f"{records[i].where}: not verified after {passes} passes; "
                          f"trying {event.views} other symmetric variants\n")
+    elif event.stage is Stage.EXPLORE:
+        for i, passes in zip(event.puzzles, event.after_passes, strict=True):
+            stream.write(f"{records[i].where}: still not verified after {passes} passes; "
+                         f"exploring {event.views} noisy branches from there\n")
     elif event.stage is Stage.FALLBACK:
         for i in event.puzzles:
             stream.write(f"{records[i].where}: not verified by the int8 model; solving it again in fp32\n")
@@ -148,6 +153,8 @@ class Summary:
     passes: int = 0
     retried: int = 0
     verified_by_retry: int = 0
+    explored: int = 0
+    verified_by_exploration: int = 0
     fell_back: int = 0
     verified_by_fallback: int = 0
     seconds: float = 0.0
@@ -160,6 +167,8 @@ class Summary:
         self.passes += result.passes
         self.retried += result.retried
         self.verified_by_retry += result.retried and result.solved and not result.fell_back
+        self.explored += result.explored
+        self.verified_by_exploration += result.branch > 0 and result.solved
         self.fell_back += result.fell_back
         self.verified_by_fallback += result.fell_back and result.solved
 
@@ -171,6 +180,8 @@ class Summary:
         extra = f", {self.unverified} unverifiable (ARC)" if self.unverified else ""
         if self.retried:
             extra += f", {self.retried} retried over other symmetric variants ({self.verified_by_retry} verified then)"
+        if self.explored:
+            extra += f", {self.explored} explored as noisy branches ({self.verified_by_exploration} verified by a branch)"
         if self.fell_back:
             extra += f", {self.fell_back} solved again with the fp32 model ({self.verified_by_fallback} verified then)"
         return (
@@ -232,7 +243,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return 1
     if kind.max_views and args.tta > kind.max_views:
         raise InputError(f"--tta {args.tta}: a {kind.name} puzzle has only {kind.max_views} symmetric variants")
-    settings = SolveSettings(tta=args.tta, retry_tta=args.retry_tta if kind.has_rules else 0)
+    y_noise, z_noise = model.card.explore_noise
+    noise = Noise(y=y_noise if args.explore_noise is None else args.explore_noise, z=z_noise)
+    settings = SolveSettings(tta=args.tta, retry_tta=args.retry_tta if kind.has_rules else 0,
+                             explore=args.explore, explore_passes=args.explore_passes, noise=noise)
     records = read_records(args.file, kind, text)
     loop = model.loop(args.threshold, args.max_passes)
     rng = np.random.default_rng(0)
@@ -290,6 +304,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--retry-tta", type=int, default=RETRY_TTA, metavar="K",
                         help=f"solve an unverified puzzle again as K other symmetric variants (default {RETRY_TTA}; "
                              "0: off; mazes use at most 7)")
+    parser.add_argument("--explore", type=int, default=EXPLORE, metavar="K",
+                        help=f"continue a puzzle still unverified after the views as K noisy branches; the "
+                             f"first verified one wins (default {EXPLORE}; 0: off; a kind without rules, "
+                             "ARC, explores every puzzle and votes)")
+    parser.add_argument("--explore-passes", type=int, default=EXPLORE_PASSES, metavar="N",
+                        help=f"passes each exploring branch may take (default {EXPLORE_PASSES})")
+    parser.add_argument("--explore-noise", type=float, metavar="S",
+                        help="noise on the answer carry y of exploring branches, relative to its RMS "
+                             "(default: the model card's explore_noise_y)")
     parser.add_argument("--cpu", action="store_true", help="never use CUDA")
     parser.add_argument("--int8", action="store_true",
                         help="use the shipped model's int8 variant (KIND.int8.onnx): faster on a CPU; "
@@ -316,6 +339,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tta must be at least 1")
     if args.retry_tta < 0:
         parser.error("--retry-tta must be 0 (off) or more")
+    if args.explore < 0:
+        parser.error("--explore must be 0 (off) or more")
+    if args.explore_passes < 1:
+        parser.error("--explore-passes must be at least 1")
+    if args.explore_noise is not None and not 0.0 <= args.explore_noise < 100.0:
+        parser.error("--explore-noise must be in [0, 100)")
     if args.no_fallback and not args.int8:
         parser.error("--no-fallback goes with --int8")
     if args.int8 and args.model is not None:

@@ -38,6 +38,12 @@ INPUT_NAMES = (INPUT_TOKENS, INPUT_Y, INPUT_Z)
 OUTPUT_NAMES = (OUTPUT_Y, OUTPUT_Z, OUTPUT_LOGITS, OUTPUT_HALT)
 OUTPUT_NAMES_WITH_INNER = (*OUTPUT_NAMES, OUTPUT_INNER)
 BATCH_DIM = "batch"  # the name of the dynamic axis in the graph
+# Exploration's noise (solver/explore.py) on the answer carry y and the latent z, relative to
+# their RMS, for a card that sets none. Measured 2026-12-03 on the Sudoku model (benchmarks/
+# budget_curve.py, docs/evaluation/exploration-2026-12-03.md): noise on y moves the answer, noise
+# on z is washed out by the pass's own n latent updates.
+EXPLORE_NOISE_Y = 1.0
+EXPLORE_NOISE_Z = 0.0
 
 
 
@@ -86,6 +92,8 @@ class ModelCard:
     max_passes: int = 16  # cap on supervision steps at inference
     halt_threshold: float = 0.5  # stop when sigmoid(halt_logit) >= this
     inner_steps: bool = False  # the graph also emits inner_logits (T, B, L, V)
+    explore_noise_y: float = EXPLORE_NOISE_Y  # noise on y of exploring branches, relative to its RMS
+    explore_noise_z: float = EXPLORE_NOISE_Z  # noise on z, likewise
     provenance: Mapping[str, Any] = field(default_factory=dict)  # train config, steps, data, ...
     accuracy: Mapping[str, Any] = field(default_factory=dict)  # measured accuracy when known
     schema_version: int = SCHEMA_VERSION
@@ -117,6 +125,11 @@ class ModelCard:
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
             raise ValueError(f"sidecar field 'halt_threshold' must be in (0, 1], not {threshold!r}")
         object.__setattr__(self, "halt_threshold", float(threshold))
+        for name in ("explore_noise_y", "explore_noise_z"):
+            noise = getattr(self, name)
+            if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 100:
+                raise ValueError(f"sidecar field {name!r} must be a number in [0, 100), not {noise!r}")
+            object.__setattr__(self, name, float(noise))
         if not isinstance(self.inner_steps, bool):
             raise ValueError(f"sidecar field 'inner_steps' must be true or false, not {self.inner_steps!r}")
         object.__setattr__(self, "y_init", _vector("y_init", self.y_init, self.hidden_size))
@@ -126,6 +139,11 @@ class ModelCard:
                 raise ValueError(f"sidecar field {name!r} must be an object")
 
     # ----------------------------------------------------------------------------------------
+
+    @property
+    def explore_noise(self) -> tuple[float, float]:
+        """(y, z) noise of exploring branches."""
+        return self.explore_noise_y, self.explore_noise_z
 
     @property
     def prefix_len(self) -> int:

@@ -139,11 +139,32 @@ class HaltingLoop:
     # ----------------------------------------------------------------------------------------
 
     def run(
-        self, puzzles: Sequence[Any], continue_from: Sequence[Carry] | None = None
+        self, puzzles: Sequence[Any], continue_from: Sequence[Carry] | None = None,
+        more: int | None = None, groups: Sequence[int] | None = None,
     ) -> Iterator[Pass]:
-        """Passes of every puzzle until it stops (see `trust_halt`) or reaches `max_passes`."""
-        caps = np.full(len(puzzles), self.max_passes)
-        return self._loop(puzzles, continue_from, caps, use_halt=True)
+        """Passes of every puzzle until it stops (see `trust_halt`) or reaches `max_passes`.
+
+        With `continue_from`, `more` caps each puzzle at its carry's passes + `more` instead.
+        `groups` ties rows together: when one row of a group verifies, the others of its group
+        stop at the same pass (the branches exploring one puzzle, solver/explore.py: the first
+        verified answer wins and the rest need not be paid for).
+        """
+        if more is not None:
+            if continue_from is None:
+                raise ValueError("more= counts passes beyond a carry: give continue_from")
+            if more < 1:
+                raise ValueError(f"more must be at least 1, not {more}")
+            caps = np.array([c.passes + more for c in continue_from])
+        else:
+            caps = np.full(len(puzzles), self.max_passes)
+        if groups is not None and len(groups) != len(puzzles):
+            raise ValueError(f"{len(puzzles)} puzzles but {len(groups)} groups")
+        return self._loop(puzzles, continue_from, caps, use_halt=True, groups=groups)
+
+    def with_step(self, step: Step) -> HaltingLoop:
+        """The same loop (kind, carry, threshold, cap, stopping rule) around another step."""
+        return HaltingLoop(step, self.kind, self.initial_carry, self.threshold, self.max_passes,
+                           self.trust_halt)
 
     def resume(self, puzzles: Sequence[Any], carries: Sequence[Carry], passes: int) -> Iterator[Pass]:
         """Keep thinking: exactly `passes` more passes per puzzle, the halt head ignored."""
@@ -170,8 +191,10 @@ class HaltingLoop:
         carries: Sequence[Carry] | None,
         caps: np.ndarray,
         use_halt: bool,
+        groups: Sequence[int] | None = None,
     ) -> Iterator[Pass]:
         n = len(puzzles)
+        group = None if groups is None else np.asarray(groups, dtype=np.int64)  # (n,)
         for i, puzzle in enumerate(puzzles):
             try:
                 self.kind.validate(puzzle)
@@ -207,6 +230,8 @@ class HaltingLoop:
                 verifiable = np.array([c.verifiable for c in checks])
                 verified = np.array([c.ok and c.verifiable for c in checks])
                 stop = verified | (wants & ~verifiable) | (done >= caps[active])
+                if group is not None and verified.any():  # a sibling found it: the group stops
+                    stop |= np.isin(group[active], group[active[verified]])
             else:
                 stop = wants | (done >= caps[active])
             for row in range(b):

@@ -43,6 +43,8 @@ class SolveResult:
     views: int = 1  # symmetric variants the chosen answer was voted over
     retried: bool = False  # unverified at first, then run again as other variants
     fell_back: bool = False  # unverified by the int8 model, then solved again by fp32 (solver/solve.py)
+    explored: bool = False  # unverified, then continued as noisy branches (solver/explore.py)
+    branch: int = 0  # the branch (1-based) whose answer this is; 0: no branch's
 
     @property
     def solved(self) -> bool:

@@ -5,7 +5,9 @@
 2. **Other views**: a puzzle whose answer the rule checker does not verify is solved again as
    ``retry_tta`` views other than itself (`solver.tta.RetryPlan`); a verified answer from them
    replaces the first one. Kinds without rules (ARC) skip this: nothing can fail a check.
-3. **Fallback model** (``trm-solve --int8``): what is still unverified is solved again, steps 1-2,
+3. **Exploration** (``explore`` > 0): a puzzle still unverified continues as that many noisy
+   branches from where its runs ended (`solver.explore`); the first verified branch wins.
+4. **Fallback model** (``trm-solve --int8``): what is still unverified is solved again, steps 1-3,
    by a second model (the fp32 one); a verified answer from it replaces the first.
 
 It runs as a stream of events: `StageStarted` when a step begins, `PassMade` after every pass of
@@ -18,11 +20,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from solver.explore import EXPLORE_PASSES, ExplorePlan, Noise, Seed, noisy
 from solver.halting import Carry, HaltingLoop, Pass
 from solver.kinds.protocol import Augmentation
 from solver.result import SolveResult
@@ -34,8 +37,10 @@ class Stage(enum.Enum):
 
     FIRST = "first try"
     VIEWS = "other views"
+    EXPLORE = "exploration"
     FALLBACK = "fallback model"
     FALLBACK_VIEWS = "fallback model, other views"
+    FALLBACK_EXPLORE = "fallback model, exploration"
     MORE = "keep thinking"
 
 
@@ -45,8 +50,16 @@ class SolveSettings:
 
     tta: int = 1  # views of each puzzle in the first try, voted over (1: the puzzle alone)
     retry_tta: int = RETRY_TTA  # other views for an unverified answer (0: no second chance)
+    explore: int = 0  # noisy branches for an answer still unverified (0: off; solver/explore.py)
+    explore_passes: int = EXPLORE_PASSES  # passes each branch may take
+    noise: Noise = field(default_factory=Noise)  # the branches' noise (the model card's `explore_noise` in the app)
 
     def __post_init__(self) -> None:
+        for name in ("explore", "explore_passes"):
+            value = getattr(self, name)
+            low = 0 if name == "explore" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"{name} must be an integer of at least {low}, not {value!r}")
         if isinstance(self.tta, bool) or not isinstance(self.tta, int) or self.tta < 1:
             raise ValueError(f"tta must be at least 1, not {self.tta!r}")
         if isinstance(self.retry_tta, bool) or not isinstance(self.retry_tta, int) or self.retry_tta < 0:
@@ -67,7 +80,8 @@ class StageStarted:
 class PassMade:
     """One pass of one view of one puzzle.
 
-    `p` is in the view's frame (`view_puzzle`); `augmentation` maps its answer back onto the
+    `p` is in the view's frame (`view_puzzle`), numbered from 1 in its view or exploring branch
+    (`view` is then the branch), on from the carry when keeping thinking; `augmentation` maps its answer back onto the
     puzzle as entered (`augmentation.invert(p.answer)`, cells with `invert_cells`). View 0 of the
     first try without TTA is the puzzle itself (augmentation None).
     """
@@ -101,11 +115,13 @@ Event = StageStarted | PassMade | Solved
 
 
 Outcome = tuple[list[SolveResult], list["Carry | None"]]  # results, and the carries of views 0
+Seeds = list[list[Seed]]  # per puzzle: the end states its runs left (view 0 first)
 
 
 def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], tta: int,
-               rng: np.random.Generator, stage: Stage) -> Generator[Event, None, Outcome]:
-    """Step 1; returns the results and the carry of each puzzle's own view (view 0)."""
+               rng: np.random.Generator, stage: Stage, seeds: Seeds) -> Generator[Event, None, Outcome]:
+    """Step 1; returns the results and the carry of each puzzle's own view (view 0), and adds
+    every view's end state to `seeds`."""
     carries: list[Carry | None] = [None] * len(puzzles)
     if tta > 1:
         plan = TtaPlan.build(loop.kind, puzzles, tta, rng)
@@ -118,6 +134,10 @@ def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], 
                 last.append(p)
                 if v == 0:
                     carries[i] = p.carry
+                if p.carry is not None:
+                    seeds[i].append(Seed(plan.variants[p.index], p.carry, None if v == 0 else plan.maps[i][v]))
+        for s in seeds:  # view 0 (the puzzle as entered) first
+            s.sort(key=lambda seed: seed.augmentation is not None)
         return plan.vote(last), carries
     yield StageStarted(stage, tuple(index), 1)
     final: dict[int, Pass] = {}
@@ -126,30 +146,62 @@ def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], 
         if p.halted:
             final[p.index] = p
             carries[p.index] = p.carry
+            if p.carry is not None:
+                seeds[p.index].append(Seed(puzzles[p.index], p.carry))
     return [final[i].result() for i in range(len(puzzles))], carries
 
 
 def _with_views(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], settings: SolveSettings,
-                rng: np.random.Generator, stages: tuple[Stage, Stage]) -> Generator[Event, None, Outcome]:
-    """Steps 1 and 2 for one model."""
-    first_stage, views_stage = stages
-    results, carries = yield from _first_try(loop, puzzles, index, settings.tta, rng, first_stage)
+                rng: np.random.Generator, stages: tuple[Stage, Stage, Stage]) -> Generator[Event, None, Outcome]:
+    """Steps 1-3 for one model."""
+    first_stage, views_stage, explore_stage = stages
+    seeds: Seeds = [[] for _ in puzzles]
+    first, carries = yield from _first_try(loop, puzzles, index, settings.tta, rng, first_stage, seeds)
+    results = first
     retry = RetryPlan.build(loop.kind, puzzles, results, settings.retry_tta, rng)
-    if retry.plan is None:
-        return results, carries
-    plan = retry.plan
-    yield StageStarted(views_stage, tuple(index[i] for i in retry.todo), retry.k,
-                       tuple(results[i].passes for i in retry.todo))
+    if retry.plan is not None:
+        plan = retry.plan
+        yield StageStarted(views_stage, tuple(index[i] for i in retry.todo), retry.k,
+                           tuple(results[i].passes for i in retry.todo))
+        ends: list[Pass] = []
+        for p in loop.run(retry.variants):
+            j, v = plan.owner(p.index)
+            yield PassMade(views_stage, index[retry.todo[j]], v, p, plan.variants[p.index], plan.maps[j][v])
+            if p.halted:
+                ends.append(p)
+                if p.carry is not None:
+                    seeds[retry.todo[j]].append(Seed(plan.variants[p.index], p.carry, plan.maps[j][v]))
+        results = retry.merge(ends)
+    if settings.explore:
+        results = yield from _explore(loop, puzzles, index, results, seeds, settings, rng, explore_stage)
+    # The carry continues the first answer; it no longer belongs to a result another view won.
+    kept = [c if results[i].answer is first[i].answer else None for i, c in enumerate(carries)]
+    return results, kept
+
+
+def _explore(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], results: list[SolveResult],
+             seeds: Seeds, settings: SolveSettings, rng: np.random.Generator,
+             stage: Stage) -> Generator[Event, None, list[SolveResult]]:
+    """Step 3: the still unverified puzzles as `settings.explore` noisy branches each."""
+    plan = ExplorePlan.build(loop.kind, puzzles, results, seeds, settings.explore)
+    if not plan.todo:
+        return results
+    # Its own generator: the views drawn for later batches do not depend on the noise drawn here.
+    noise_rng = np.random.default_rng(rng.integers(2**63))
+    branches = loop.with_step(noisy(loop.step, settings.noise, noise_rng))
+    yield StageStarted(stage, tuple(index[i] for i in plan.todo), plan.k,
+                       tuple(results[i].passes for i in plan.todo))
     ends: list[Pass] = []
-    for p in loop.run(retry.variants):
-        j, v = plan.owner(p.index)
-        yield PassMade(views_stage, index[retry.todo[j]], v, p, plan.variants[p.index], plan.maps[j][v])
+    groups = plan.groups if loop.kind.has_rules else None  # without rules, every branch votes
+    for p in branches.run(plan.view_puzzles, plan.carries, more=settings.explore_passes, groups=groups):
+        j, b = plan.owner(p.index)
+        # Numbered from 1 in the branch, like the passes of a view (the loop counts on from the seed).
+        own = replace(p, number=p.number - plan.seeds[p.index].carry.passes)
+        yield PassMade(stage, index[plan.todo[j]], b, own, plan.view_puzzles[p.index],
+                       plan.seeds[p.index].augmentation)
         if p.halted:
             ends.append(p)
-    merged = retry.merge(ends)
-    # The carry continues the first answer; it no longer belongs to a result another view won.
-    kept = [c if merged[i].answer is results[i].answer else None for i, c in enumerate(carries)]
-    return merged, kept
+    return plan.merge(ends)
 
 
 def solve(
@@ -168,12 +220,12 @@ def solve(
     if not loop.kind.has_rules:
         settings = replace(settings, retry_tta=0)  # nothing can fail a check: no second chance
     results, carries = yield from _with_views(loop, puzzles, range(len(puzzles)), settings, rng,
-                                              (Stage.FIRST, Stage.VIEWS))
+                                              (Stage.FIRST, Stage.VIEWS, Stage.EXPLORE))
     todo = [i for i, r in enumerate(results) if needs_retry(r)]
     if fallback is not None and todo:
         again_rng = fallback_rng if fallback_rng is not None else np.random.default_rng(1)
         again, _ = yield from _with_views(fallback, [puzzles[i] for i in todo], todo, settings, again_rng,
-                                          (Stage.FALLBACK, Stage.FALLBACK_VIEWS))
+                                          (Stage.FALLBACK, Stage.FALLBACK_VIEWS, Stage.FALLBACK_EXPLORE))
         for i, result in zip(todo, again, strict=True):
             merged = merge_fallback(results[i], result)
             if merged.answer is not results[i].answer:
@@ -188,7 +240,8 @@ def merge_fallback(first: SolveResult, again: SolveResult) -> SolveResult:
     work = first.work + again.work
     if again.solved:
         return replace(again, passes=first.passes + again.passes, work_passes=work,
-                       retried=first.retried or again.retried, fell_back=True)
+                       retried=first.retried or again.retried,
+                       explored=first.explored or again.explored, fell_back=True)
     return replace(first, work_passes=work, fell_back=True)
 
 

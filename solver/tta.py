@@ -37,7 +37,8 @@ class Candidate:
     last: Pass  # the variant's final pass (in the variant's frame)
 
 
-def _answer_key(answer: Any) -> bytes:
+def answer_key(answer: Any) -> bytes:
+    """Identical answers, identical keys: the grid's shape and cells as bytes."""
     grid = np.asarray(getattr(answer, "grid", answer))
     return repr(grid.shape).encode() + grid.astype(np.int16).tobytes()
 
@@ -50,10 +51,10 @@ def vote(candidates: Sequence[Candidate]) -> Candidate:
     pool = valid or list(candidates)
     scores: dict[bytes, float] = {}
     for c in pool:
-        key = _answer_key(c.answer)
+        key = answer_key(c.answer)
         scores[key] = scores.get(key, 0.0) + c.confidence
     best = max(scores, key=lambda key: scores[key])
-    return max((c for c in pool if _answer_key(c.answer) == best), key=lambda c: c.confidence)
+    return max((c for c in pool if answer_key(c.answer) == best), key=lambda c: c.confidence)
 
 
 @dataclass(frozen=True, eq=False)

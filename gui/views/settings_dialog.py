@@ -99,6 +99,13 @@ class SettingsDialog(QDialog):
         self.retry.setValue(settings.retry_tta)
         self.retry.setToolTip("When the rule checker rejects the answer, solve the puzzle again as this many "
                               "other views and keep a verified answer; mazes use at most 7")
+        self.explore = QSpinBox()
+        self.explore.setRange(0, 32)
+        self.explore.setSpecialValueText("off")
+        self.explore.setValue(settings.explore)
+        self.explore.setToolTip("When the answer is still not verified after the views, continue the model's own "
+                                "state as this many branches with noise on its latent thought; the first verified "
+                                "branch wins (the timeline shows which)")
         self.force_cpu = QCheckBox("Run on the CPU even when a GPU is available")
         self.force_cpu.setChecked(settings.force_cpu)
         self.animation = QSpinBox()
@@ -115,6 +122,7 @@ class SettingsDialog(QDialog):
         form.addRow("Halting threshold", self.threshold)
         form.addRow("Test-time augmentation K", self.tta)
         form.addRow("Retry unverified answers with K views", self.retry)
+        form.addRow("Then explore K noisy branches", self.explore)
         form.addRow("", self.force_cpu)
         form.addRow("Animation step", self.animation)
         form.addRow("Appearance", self.theme)
@@ -136,6 +144,7 @@ class SettingsDialog(QDialog):
             halt_threshold=self.threshold.value(),
             tta_k=self.tta.value(),
             retry_tta=self.retry.value(),
+            explore=self.explore.value(),
             force_cpu=self.force_cpu.isChecked(),
             animation_ms=self.animation.value(),
             theme=self.theme.currentText(),

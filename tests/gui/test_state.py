@@ -116,3 +116,18 @@ def test_result_text_says_when_other_views_found_or_missed_the_answer():
     text, level = describe_result(missed)
     assert level == WARNING and text.startswith("No answer within the cap of 32 passes")
     assert text.endswith("Other symmetric views of the puzzle found no verified answer either.")
+
+
+def test_result_text_names_the_exploring_branch_that_found_the_answer():
+    from gui.result_text import SUCCESS, WARNING, describe_result
+    from solver.result import SolveResult, SolveStatus
+
+    found = SolveResult(SolveStatus.VERIFIED, passes=41, retried=True, explored=True, branch=3)
+    text, level = describe_result(found)
+    assert level == SUCCESS and "found by exploring branch 3" in text and "41 passes" in text
+    missed = SolveResult(SolveStatus.NO_ANSWER, passes=32, reason="3 empty cells", retried=True, explored=True)
+    text, level = describe_result(missed)
+    assert level == WARNING and text.startswith("No answer within the cap of 32 passes")
+    assert "Noisy branches of the model's own state found no verified answer either." in text
+    voted = SolveResult(SolveStatus.UNVERIFIED, passes=5, explored=True, branch=2)
+    assert "branch 2's" in describe_result(voted)[0]

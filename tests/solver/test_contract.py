@@ -43,6 +43,8 @@ def test_round_trip_through_json(tmp_path):
         ({"schema_version": 99}, "schema_version"),
         ({"carry_len": 81}, "carry_len"),
         ({"colour": 1}, "unknown"),
+        ({"explore_noise_y": -1.0}, "explore_noise_y"),
+        ({"explore_noise_z": "lots"}, "explore_noise_z"),
     ],
 )
 def test_bad_fields_name_the_field(change, field):
