@@ -40,6 +40,30 @@ def test_resume_after_kill_gives_identical_weights(tiny_model_config, tiny_train
     assert [int(r["step"]) for r in rows] == [4, 7, 8, 12]
 
 
+def test_resume_restores_the_loss_scaler(tiny_model_config, tiny_train_config, tmp_path, monkeypatch):
+    """fp16 runs scale the loss; a resumed run must go on with the scale and growth tracker it had.
+
+    fp16 autocast needs CUDA, so the CPU run gets a scaler directly. Growing every 3 steps from
+    2**40, a run resumed at step 7 with a fresh scaler would end at 2**41 instead of 2**44.
+    """
+    monkeypatch.setattr(
+        "training.train.grad_scaler",
+        lambda plan: torch.amp.GradScaler("cpu", init_scale=2.0**40, growth_interval=3),
+    )
+    straight = replace(tiny_train_config, run_dir=str(tmp_path / "straight"))
+    run(tiny_model_config, straight)
+    killed = replace(tiny_train_config, run_dir=str(tmp_path / "killed"))
+    run(tiny_model_config, killed, stop_after=7)
+    assert load_checkpoint(tmp_path / "killed" / "checkpoint.pt")["scaler"]["scale"] == 2.0**42
+    run(tiny_model_config, killed, resume=True)
+    a = load_checkpoint(tmp_path / "straight" / "checkpoint.pt")
+    b = load_checkpoint(tmp_path / "killed" / "checkpoint.pt")
+    assert a["scaler"]["scale"] == 2.0**44
+    assert b["scaler"] == a["scaler"]
+    for key in a["model"]:
+        assert torch.equal(a["model"][key], b["model"][key]), key
+
+
 def test_checkpoint_errors_name_the_problem(tmp_path):
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"not a checkpoint")
