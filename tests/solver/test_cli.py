@@ -46,8 +46,11 @@ def _run(capsys, *argv: str) -> tuple[int, list[str], str]:
     return code, captured.out.splitlines(), captured.err
 
 
-def test_sdm_file_with_an_invalid_puzzle(tmp_path, capsys):
+def test_sdm_file_with_an_invalid_puzzle(tmp_path, capsys, monkeypatch):
     puzzles = _puzzles(3)
+    solved: list[list[Sudoku]] = []
+    real_solve = cli.solve
+    monkeypatch.setattr(cli, "solve", lambda loop, batch, *rest: (solved.append(list(batch)), real_solve(loop, batch, *rest))[1])
     lines = format_sudokus(puzzles, "sdm").splitlines()
     bad = "11" + lines[0][2:]  # a repeated digit in row 1
     (tmp_path / "p.sdm").write_text("\n".join([lines[0], bad, lines[1], "123", lines[2]]) + "\n")
@@ -55,6 +58,10 @@ def test_sdm_file_with_an_invalid_puzzle(tmp_path, capsys):
     assert code == 0
     assert len(out) == 5 and out[1] == "" and out[3] == ""
     assert all(len(out[i]) == 81 and out[i].isdigit() for i in (0, 2, 4))
+    # The tiny model's answers are noise, so what proves the parser kept every given is what
+    # reached the solve pipeline: the three good puzzles, cell for cell, in file order.
+    assert len(solved) == 1
+    assert [list(p.givens) for p in solved[0]] == [list(p.givens) for p in puzzles]
     assert "warning: line 2:" in err and "warning: line 4:" in err
     assert "5 puzzles (2 invalid)" in err and "provider CPU (forced)" in err and "puzzles/s" in err
 
@@ -129,11 +136,28 @@ def test_maze_text_file(tmp_path, capsys):
     assert "warning: maze 2" in err
 
 
-def test_maze_csv_file_detected(tmp_path, capsys):
+def test_maze_csv_file_read_with_the_maze_models_card(tmp_path, capsys):
     row = maze_to_row(parse_maze(MAZE + "#######\n"))  # the CSV layout holds square mazes
     (tmp_path / "m.csv").write_text(f"index,question,answer,path_len\n0,{row},,\n1,{row},,\n")
     code, out, _ = _run(capsys, str(tmp_path / "m.csv"), "--model", MAZE_MODEL, "--tta", "2")
     assert code == 0 and len(out) == 2
+
+
+def test_a_csv_file_without_model_or_kind_is_detected_and_gets_its_kinds_model(tmp_path, capsys, monkeypatch):
+    """No --model, no --kind: the file's look picks the kind, and so the shipped model opened."""
+    models, opened = _shipped(tmp_path, monkeypatch, "sudoku.onnx")
+    shutil.copy(MAZE_MODEL, models / "maze.onnx")
+    shutil.copy(sidecar_path(Path(MAZE_MODEL)), sidecar_path(models / "maze.onnx"))
+    row = maze_to_row(parse_maze(MAZE + "#######\n"))
+    (tmp_path / "m.csv").write_text(f"index,question,answer,path_len\n0,{row},,\n1,{row},,\n")
+    code, out, _ = _run(capsys, str(tmp_path / "m.csv"), "--retry-tta", "0")
+    assert code == 0 and opened == [models / "maze.onnx"]
+    assert len(out) == 2 and all(len(line) == len(row) and set(line) <= set("# SGo") for line in out)
+    opened.clear()
+    (tmp_path / "s.csv").write_text("question,answer\n" + format_sudokus(_puzzles(1), "line") + ",\n")
+    code, out, _ = _run(capsys, str(tmp_path / "s.csv"), "--retry-tta", "0")
+    assert code == 0 and opened == [models / "sudoku.onnx"]
+    assert len(out) == 1 and len(out[0]) == 81 and out[0].isdigit()
 
 
 def test_a_bad_maze_csv_row_is_skipped_and_named(tmp_path, capsys):
