@@ -328,7 +328,8 @@ def test_check_path_rejects_a_changed_wall_and_moved_goal() -> None:
     verdict = check_path(_edit(answer, {(0, 0): OPEN}), question)
     assert not verdict.ok and verdict.bad_cells == [(0, 0)]
     verdict = check_path(_edit(answer, {(1, 4): PATH, (1, 3): GOAL}), question)
-    assert not verdict.ok
+    assert not verdict.ok and verdict.bad_cells == [(1, 3), (1, 4)]
+    assert verdict.reason.startswith("answer changes row 2, column 4 from ' ' to 'G'")
 
 
 def test_check_path_rejects_branches_and_separate_loops() -> None:
@@ -339,12 +340,43 @@ def test_check_path_rejects_branches_and_separate_loops() -> None:
     verdict = check_path(parse_maze("SoG\n   \noo \noo \n   \n"), question)
     assert not verdict.ok and "not connected to S" in verdict.reason
     assert sorted(verdict.bad_cells) == [(2, 0), (2, 1), (3, 0), (3, 1)]
-    assert not check_path(parse_maze("SG"), question).ok
+    verdict = check_path(parse_maze("SG"), question)
+    assert not verdict.ok and verdict.reason == "answer is (1, 2), question is (5, 3)"
 
 
 def test_check_path_rejects_a_question_without_start() -> None:
     question = Maze(np.array([[OPEN, GOAL]], dtype=np.uint8))
-    assert not check_path(question, question).ok
+    verdict = check_path(question, question)
+    assert not verdict.ok and verdict.reason == "question has 0 start cells, not 1"
+
+
+def test_check_path_accepts_either_of_two_equally_short_paths() -> None:
+    """Any shortest path verifies, not only the one solve_maze draws."""
+    question = parse_maze(SMALL)
+    one, other = parse_maze("So#\n o#\n#oG\n"), parse_maze("S #\noo#\n#oG\n")
+    assert one != other
+    assert check_path(one, question).ok and check_path(other, question).ok
+    assert check_path(solve_maze(question), question).ok
+
+
+def test_check_path_rejects_a_question_that_already_holds_path_cells() -> None:
+    question = parse_maze("SoG\n   \n")
+    verdict = check_path(question, question)
+    assert not verdict.ok and verdict.reason == "question already contains path cells"
+    assert verdict.bad_cells == [(0, 1)]
+
+
+def test_check_path_rejects_s_and_g_with_two_path_neighbours() -> None:
+    """A ring through S and G: every cell has two neighbours on it, but an end needs one."""
+    question = parse_maze("S \n G\n")
+    verdict = check_path(parse_maze("So\noG\n"), question)
+    assert not verdict.ok and sorted(verdict.bad_cells) == [(0, 0), (1, 1)]
+    assert verdict.reason == ("not a single S→G path: an end at row 1, column 1 has 2 path "
+                              "neighbours (a branch)")
+    # G alone with two: a ring through G and a spur to S.
+    question = parse_maze("S  \n  G\n   \n")
+    verdict = check_path(parse_maze("So \n oG\n oo\n"), question)
+    assert not verdict.ok and (1, 2) in verdict.bad_cells and (0, 0) not in verdict.bad_cells
 
 
 # ------------------------------------------------------------------------------- codec
