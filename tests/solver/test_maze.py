@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -39,9 +38,7 @@ from solver.kinds.maze import (
     shortest_path_length,
     solve_maze,
 )
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "maze"
-TEST_CSV = DATA / "maze_30x30_hard_test.csv"
+from tests.shared_data import shared_data
 
 SMALL = "S #\n  #\n# G\n"  # two shortest paths, 3 cells between S and G
 CORRIDOR = "#####\nS   G\n#####\n"
@@ -49,9 +46,7 @@ CORRIDOR = "#####\nS   G\n#####\n"
 
 @pytest.fixture(scope="module")
 def official() -> list[tuple[Maze, Maze | None]]:
-    if not TEST_CSV.exists():
-        pytest.skip(f"{TEST_CSV} not available")
-    head = "".join(TEST_CSV.read_text().splitlines(keepends=True)[:51])  # header + 50 rows
+    head = "".join(shared_data("maze", "maze_30x30_hard_test.csv").read_text().splitlines(keepends=True)[:51])  # header + 50 rows
     return parse_maze_csv(head)
 
 
@@ -265,7 +260,7 @@ def test_solve_maze_marks_a_shortest_path() -> None:
 
 def test_official_answers_pass_and_match_path_len(official: list[tuple[Maze, Maze | None]]) -> None:
     assert len(official) == 50
-    rows = list(csv.DictReader(io.StringIO(TEST_CSV.read_text())))[:50]
+    rows = list(csv.DictReader(io.StringIO(shared_data("maze", "maze_30x30_hard_test.csv").read_text())))[:50]
     for (question, answer), row in zip(official, rows, strict=True):
         assert answer is not None
         verdict = check_path(answer, question)
@@ -387,10 +382,7 @@ def test_codec_contract_and_registry() -> None:
     assert (MAZE_CODEC_30.name, MAZE_CODEC_30.kind) == ("maze-30x30-v1", "maze")
     assert (MAZE_CODEC_30.vocab_size, MAZE_CODEC_30.seq_len, MAZE_CODEC_30.pad_id) == (6, 900, 0)
     assert MazeCodec(12).name == "maze-12x12-v1"
-    try:
-        assert codec_for("maze-30x30-v1") is MAZE_CODEC_30
-    except ModuleNotFoundError:
-        pytest.skip("another kind's module is not there yet")
+    assert codec_for("maze-30x30-v1") is MAZE_CODEC_30
 
 
 def test_codec_token_ids() -> None:
