@@ -188,6 +188,28 @@ def test_arc_task_file(tmp_path, capsys):
     assert "2 puzzles (0 invalid)" in err
 
 
+def _passes(capsys, *argv: str) -> list[int]:
+    code, out, _ = _run(capsys, *argv, "--jsonl", "--retry-tta", "0")
+    assert code == 0
+    return [json.loads(line)["passes"] for line in out]
+
+
+def test_threshold_stops_arc_and_is_ignored_by_the_kinds_with_rules(tmp_path, capsys):
+    """What --threshold's help says: an ARC puzzle stops at the halt probability; a Sudoku or a
+    maze runs on until its answer verifies (the tiny models' never do) or the cap."""
+    task = {"train": [{"input": [[1, 2]], "output": [[2, 1]]}], "test": [{"input": [[3, 4]]}, {"input": [[7]]}]}
+    (tmp_path / "t.json").write_text(json.dumps(task))
+    arc = (str(tmp_path / "t.json"), "--model", str(ASSETS / "tiny_arc.onnx"), "--max-passes", "5")
+    assert _passes(capsys, *arc, "--threshold", "0.001") == [1, 1]
+    assert _passes(capsys, *arc, "--threshold", "1.0") == [5, 5]
+    (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(2), "sdm"))
+    (tmp_path / "m.txt").write_text(MAZE)
+    for path, model in ((tmp_path / "p.sdm", SUDOKU_MODEL), (tmp_path / "m.txt", MAZE_MODEL)):
+        for threshold in ("0.001", "1.0"):
+            passes = _passes(capsys, str(path), "--model", model, "--max-passes", "5", "--threshold", threshold)
+            assert passes and set(passes) == {5}, (path.name, threshold, passes)
+
+
 def test_arc_kaggle_challenges_file(tmp_path, capsys):
     # A Kaggle ``*_challenges.json`` maps task ids to tasks; every test input of every task is solved.
     challenges = {
