@@ -59,6 +59,20 @@ def test_maze_paste_open_and_bad_file(qtbot, tmp_path):
     assert panel.state.shape == (3, 3)
 
 
+def test_a_maze_file_with_one_bad_maze_skips_it_and_names_it(qtbot, tmp_path):
+    """Three mazes, the second without its S: the other two open, and the banner names the bad one."""
+    window = make_window(qtbot)
+    panel = window.panels["maze"]
+    path = tmp_path / "three.txt"
+    path.write_text("S #\n  #\n# G\n\n#  \n  #\n# G\n\nS  \n # \n  G\n")
+    assert window.open_path(path, "maze")
+    assert len(panel.records) == 2
+    assert panel.state.shape == (3, 3) and panel.state.grid[0, 0] == START
+    text = panel.banner.text
+    assert text == "1 record(s) skipped; first problem: maze 2 (line 5): maze on lines 5-7: no start cell 'S'"
+    assert panel.step_list(1) and panel.state.grid[1, 1] == WALL  # the third maze, next in the list
+
+
 def test_new_maze_from_the_generator(qtbot):
     """New maze generates a maze of the chosen size off the UI thread."""
     window = make_window(qtbot)
