@@ -249,7 +249,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         valid = []
         for r in chunk:
             if r.error:
-                err.write(f"trm-solve: warning: {r.where}: {r.error}\n")
+                err.write(f"trm-solve: warning: {r.problem}\n")
                 continue
             try:
                 kind.validate(r.puzzle)

@@ -170,6 +170,17 @@ def test_a_bad_maze_csv_row_is_skipped_and_named(tmp_path, capsys):
     assert "maze 2 (line 3)" in err and "3 puzzles (1 invalid)" in err
 
 
+def test_a_bad_sudoku_csv_row_is_skipped_and_named(tmp_path, capsys):
+    """Like the maze CSV: one bad row is an empty answer line and a warning naming it."""
+    good = format_sudokus(_puzzles(2), "csv").splitlines()  # header, row, row
+    bad = good[1].replace(good[1].split(",")[1], "12" * 40, 1)  # 80 cells
+    (tmp_path / "p.csv").write_text("\n".join([good[0], good[1], bad, good[2]]) + "\n")
+    code, out, err = _run(capsys, str(tmp_path / "p.csv"), "--model", SUDOKU_MODEL, "--retry-tta", "0")
+    assert code == 0 and len(out) == 3 and out[1] == "" and len(out[0]) == len(out[2]) == 81
+    assert "trm-solve: warning: line 3: expected 81 cells, found 80\n" in err  # "line 3" said once
+    assert "3 puzzles (1 invalid)" in err
+
+
 def test_arc_task_needs_an_arc_model(tmp_path, capsys):
     task = {"train": [{"input": [[1, 2]], "output": [[2, 1]]}], "test": [{"input": [[3, 4]]}]}
     (tmp_path / "t.json").write_text(json.dumps(task))
