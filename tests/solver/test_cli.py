@@ -13,8 +13,9 @@ from solver import cli, kinds
 from solver import models as shipped_models
 from solver.contract import sidecar_path
 from solver.kinds.maze import format_maze, maze_to_row, parse_maze
-from solver.kinds.sudoku import Sudoku, format_sudoku, format_sudokus
+from solver.kinds.sudoku import Sudoku, format_sudoku, format_sudokus, parse_sudoku
 from solver.kinds.sudoku.generator import random_full_grid
+from solver.kinds.sudoku.search import solve_unique
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SUDOKU_MODEL = str(ASSETS / "tiny_sudoku.onnx")
@@ -286,13 +287,15 @@ def test_model_problems_exit_1(tmp_path, capsys, monkeypatch):
     assert code == 1 and "sudoku.int8.onnx" in err and "--quantize int8`" in err
 
 
-def _shipped(tmp_path: Path, monkeypatch, *names: str) -> tuple[Path, list[Path]]:
-    """A models folder holding the tiny Sudoku model under `names`, and a list of opened paths."""
+def _shipped(tmp_path: Path, monkeypatch, *names: str, sources: dict[str, Path] | None = None) -> tuple[Path, list[Path]]:
+    """A models folder holding the tiny Sudoku model (or `sources[name]`) under `names`, and a
+    list of the paths trm-solve opens."""
     models = tmp_path / "models"
     models.mkdir()
     for name in names:
-        shutil.copy(SUDOKU_MODEL, models / name)
-        shutil.copy(sidecar_path(Path(SUDOKU_MODEL)), sidecar_path(models / name))
+        source = (sources or {}).get(name, Path(SUDOKU_MODEL))
+        shutil.copy(source, models / name)
+        shutil.copy(sidecar_path(source), sidecar_path(models / name))
     monkeypatch.setattr(shipped_models, "models_dir", lambda: models)
     opened: list[Path] = []
     real_open = cli.ModelSession.open
@@ -321,3 +324,42 @@ def test_int8_without_fallback_opens_one_model(tmp_path, capsys, monkeypatch):
     assert opened == [models / "sudoku.int8.onnx"] and "fp32" not in err
 
 
+
+
+SHIPPED_SUDOKU = Path(__file__).resolve().parents[2] / "assets" / "models" / "sudoku.onnx"
+EASY = Path(__file__).resolve().parents[2] / "assets" / "puzzles" / "sudoku" / "easy.sdm"
+# No given conflicts, yet no solution: row 1 needs a 9 in its last cell, and column 9 has one.
+UNSOLVABLE = "12345678." + "........9" + "." * 63
+
+
+def test_int8_fallback_end_to_end_replaces_only_what_fp32_verifies(tmp_path, capsys, monkeypatch):
+    """An "int8" model that verifies nothing (the tiny one) and the shipped fp32 model: the two
+    easy puzzles get fp32's verified answers in place of int8's, and the unsolvable one keeps
+    int8's answer, the same answer as with --no-fallback (each model draws its own views)."""
+    models, opened = _shipped(tmp_path, monkeypatch, "sudoku.int8.onnx", "sudoku.onnx",
+                              sources={"sudoku.onnx": SHIPPED_SUDOKU})
+    easy = [line for line in EASY.read_text().splitlines() if line and not line.startswith("#")][:2]
+    (tmp_path / "p.sdm").write_text("\n".join([*easy, UNSOLVABLE]) + "\n")
+    flags = (str(tmp_path / "p.sdm"), "--int8", "--max-passes", "6", "--retry-tta", "2")
+    code, alone, _ = _run(capsys, *flags, "--no-fallback")
+    assert code == 0 and opened == [models / "sudoku.int8.onnx"]
+    opened.clear()
+    code, paired, err = _run(capsys, *flags)
+    assert code == 0 and opened == [models / "sudoku.int8.onnx", models / "sudoku.onnx"]
+    for i, line in enumerate(easy):
+        solution = "".join(str(d) for d in solve_unique(parse_sudoku(line).givens))
+        assert paired[i] == solution != alone[i]  # fp32's verified answer was printed instead
+    assert paired[2] == alone[2]  # nothing verified it: int8's answer stands, unchanged
+    assert "3 solved again with the fp32 model (2 verified then)" in err
+    assert "verified solved 2/3" in err
+
+
+def test_int8_for_maze_opens_the_maze_int8_model_and_its_fp32_fallback(tmp_path, capsys, monkeypatch):
+    tiny_maze = Path(MAZE_MODEL)
+    models, opened = _shipped(tmp_path, monkeypatch, "maze.int8.onnx", "maze.onnx",
+                              sources={"maze.int8.onnx": tiny_maze, "maze.onnx": tiny_maze})
+    (tmp_path / "m.txt").write_text(MAZE + "\n" + MAZE)
+    code, out, err = _run(capsys, str(tmp_path / "m.txt"), "--int8", "--retry-tta", "0", "--max-passes", "2")
+    assert code == 0 and len(out) == 2 and all(set(line) <= set("# SGo") for line in out)
+    assert opened == [models / "maze.int8.onnx", models / "maze.onnx"]
+    assert "2 solved again with the fp32 model (0 verified then)" in err
