@@ -27,11 +27,13 @@ def _weights(path):
     return state["model"], state["ema"]["shadow"], state["step"]
 
 
-def test_resume_after_kill_gives_identical_weights(tiny_model_config, tiny_train_config, tmp_path):
+def test_a_session_stopped_after_7_steps_resumes_to_identical_weights(tiny_model_config, tiny_train_config, tmp_path):
+    """In one process: a clean stop that writes its checkpoint, evaluation off, no compile. Real
+    signals, a kill, evaluation and --compile: the slow subprocess test below."""
     straight = replace(tiny_train_config, run_dir=str(tmp_path / "straight"))
     run(tiny_model_config, straight)
     killed = replace(tiny_train_config, run_dir=str(tmp_path / "killed"))
-    run(tiny_model_config, killed, stop_after=7)  # "killed" after 7 of 12 steps
+    run(tiny_model_config, killed, stop_after=7)  # stopped after 7 of 12 steps
     assert _weights(tmp_path / "killed" / "checkpoint.pt")[2] == 7
     run(tiny_model_config, killed, resume=True)
     a_model, a_ema, a_step = _weights(tmp_path / "straight" / "checkpoint.pt")
