@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +12,11 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtGui import QColor
 
 from gui.colours import MAZE_COLOURS
+from gui.views.settings_dialog import SettingsDialog
 from solver.kinds.maze.puzzle import OPEN, PATH
 from tests.gui.helpers import PUZZLE, TINY, make_window, wait_done
+
+SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "puzzles"
 
 # The tiny untrained model never verifies an answer, so with threshold 1.0 it runs to its cap of
 # 8 passes (the shipped model solves PUZZLE in a few passes and stops there).
@@ -124,6 +128,25 @@ def test_keep_thinking_continues_past_the_halt(qtbot):
     assert all(np.array_equal(c[0], calls[0][0]) for c in calls)  # the same puzzle throughout
     assert np.array_equal(calls[2][1], calls[1][2])  # pass 3 starts where pass 2 ended
     assert not np.array_equal(calls[2][1], calls[0][1])  # ... not from the initial carry
+
+
+@pytest.mark.parametrize("threshold", [0.001, 1.0])
+def test_the_halting_threshold_stops_arc_and_not_a_sudoku(qtbot, threshold):
+    """What the Preferences tooltip says: a Sudoku ignores the threshold (the tiny model's answer
+    never verifies, so it runs to the cap); an ARC answer stops at it."""
+    window = make_window(qtbot, models={**TINY_SUDOKU, "arc": TINY["arc"]}, halt_threshold=threshold,
+                         max_passes=3, retry_tta=0)
+    assert "ARC answer stops" in SettingsDialog(window.settings, []).threshold.toolTip()
+    sudoku = window.panels["sudoku"]
+    sudoku.paste_text(PUZZLE)
+    assert sudoku.solve()
+    _wait_done(qtbot, sudoku)
+    assert [f.number for f in sudoku.run.frames] == [1, 2, 3]
+    arc = window.panel_for("arc")
+    assert window.open_path(SAMPLES / "arc" / "mirror_left_right.json")
+    assert arc.solve()
+    _wait_done(qtbot, arc)
+    assert arc.run.result.passes == (1 if threshold < 0.5 else 3)
 
 
 def test_event_loop_stays_responsive_while_solving(qtbot):
