@@ -240,7 +240,7 @@ class PuzzlePanel(QWidget):
     def _good_records(self, text: str, name: str) -> tuple[list[Record], list[str]]:
         records = self.read_records(text, name)
         good = [r for r in records if not r.error and r.puzzle is not None]
-        problems = [f"{r.where}: {r.error}" for r in records if r.error]
+        problems = [r.problem for r in records if r.error]
         if not good:
             raise ValueError(problems[0] if problems else f"no {self.kind.title} puzzle found")
         return good, problems

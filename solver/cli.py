@@ -4,6 +4,9 @@
               [--tta K] [--retry-tta K] [--cpu] [--int8 [--no-fallback]] [--out FILE] [--show]
               [--jsonl]
 
+A Sudoku or maze stops when the rule checker verifies its answer, or at --max-passes; --threshold
+(the halt probability that stops a puzzle) applies to ARC, which has no rule checker.
+
 Puzzles go through the solve pipeline (solver/solve.py): a puzzle whose answer the rule checker
 does not verify is solved again as --retry-tta other symmetric variants (default 4; 0 turns it
 off), and a verified answer from them replaces it. With --int8, a puzzle still unverified is then
@@ -260,7 +263,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         valid = []
         for r in chunk:
             if r.error:
-                err.write(f"trm-solve: warning: {r.where}: {r.error}\n")
+                err.write(f"trm-solve: warning: {r.problem}\n")
                 continue
             try:
                 kind.validate(r.puzzle)
@@ -299,7 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kind", choices=kinds.names(), help="puzzle kind (default: from the model or the file)")
     parser.add_argument("--model", type=Path, help="NAME.onnx with NAME.onnx.json beside it")
     parser.add_argument("--max-passes", type=int, help="cap on passes per puzzle (default: the model's)")
-    parser.add_argument("--threshold", type=float, help="halt probability that stops a puzzle (default: the model's)")
+    parser.add_argument("--threshold", type=float, metavar="P",
+                        help="halt probability at which an ARC puzzle stops (default: the model's). "
+                             "Sudoku and maze puzzles ignore it: one stops when its answer verifies, "
+                             "else at --max-passes, whatever the halt head says")
     parser.add_argument("--tta", type=int, default=1, metavar="K", help="solve K symmetric variants and vote")
     parser.add_argument("--retry-tta", type=int, default=RETRY_TTA, metavar="K",
                         help=f"solve an unverified puzzle again as K other symmetric variants (default {RETRY_TTA}; "

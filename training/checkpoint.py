@@ -1,8 +1,8 @@
 """Checkpoints: written atomically, loaded with clear errors, complete enough to resume exactly.
 
 A checkpoint is one `torch.save` dict with `format` and `version` keys, the model and training
-configs, the raw and EMA weights, the optimiser states, the per-process carry and data-stream
-states, and the RNG states. Export and evaluation need nothing else.
+configs, the raw and EMA weights, the optimiser states, the fp16 loss scaler, the per-process
+carry and data-stream states, and the RNG states. Export and evaluation need nothing else.
 """
 
 from __future__ import annotations

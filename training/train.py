@@ -157,6 +157,16 @@ def init_distributed(requested_device: str) -> DistInfo:
 # The trainer
 
 
+def grad_scaler(plan: DevicePlan) -> torch.amp.GradScaler | None:
+    """A loss scaler for fp16 autocast (which underflows small gradients without one), else None.
+
+    Module-level so that a test can give a CPU run a scaler: fp16 autocast itself needs CUDA.
+    """
+    if plan.autocast_dtype is not torch.float16:
+        return None
+    return torch.amp.GradScaler(plan.device.type)
+
+
 class Trainer:
     """Owns the model, optimisers, EMA, carry and data stream of one process."""
 
@@ -194,7 +204,7 @@ class Trainer:
         )
         sparse = self.model.sparse_params()
         self.sparse_optimizer = SignSGD(sparse, cfg.puzzle_emb_lr, cfg.puzzle_emb_weight_decay) if sparse else None
-        self.scaler = torch.amp.GradScaler("cuda") if self.plan.autocast_dtype is torch.float16 else None
+        self.scaler = grad_scaler(self.plan)
         self.ema = EMA(dense, cfg.ema_decay)
         self.pool = build_pool(cfg)
         if self.pool.puzzles.shape[1] != model_config.seq_len:
@@ -340,6 +350,9 @@ class Trainer:
             "ema": self.ema.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "sparse_optimizer": self.sparse_optimizer.state_dict() if self.sparse_optimizer else None,
+            # The loss scale and its growth tracker decide which fp16 steps are skipped and how
+            # large the next scale is: without them a resumed run drifts from an uninterrupted one.
+            "scaler": self.scaler.state_dict() if self.scaler is not None else None,
             "ranks": gathered,
             "metrics_rows": metrics_rows,
             "train_seconds": self.elapsed_before + (time.time() - self.started),
@@ -361,6 +374,10 @@ class Trainer:
         self.optimizer.load_state_dict(state["optimizer"])
         if self.sparse_optimizer is not None and state.get("sparse_optimizer"):
             self.sparse_optimizer.load_state_dict(state["sparse_optimizer"])
+        # A checkpoint from before the scaler was saved (or from a run without one) leaves the
+        # scaler at its initial scale: that run resumes, but not bit for bit.
+        if self.scaler is not None and state.get("scaler"):
+            self.scaler.load_state_dict(state["scaler"])
         mine = state["ranks"][self.dist.rank]
         self.carry = TrainCarry.from_state_dict(mine["carry"], self.plan.device)
         self.stream.load_state_dict(mine["stream"])

@@ -89,6 +89,10 @@ class SettingsDialog(QDialog):
         self.threshold.setSingleStep(0.05)
         self.threshold.setSpecialValueText("model's own")
         self.threshold.setValue(settings.halt_threshold)
+        # The halting loop lets the rule checker decide where a kind has one: say so here, where
+        # a person would otherwise expect the threshold to stop every puzzle.
+        self.threshold.setToolTip("The halt probability at which an ARC answer stops. A Sudoku or a maze "
+                                  "stops when its answer verifies, or at Max passes, whatever the halt head says")
         self.tta = QSpinBox()
         self.tta.setRange(1, 8)
         self.tta.setValue(settings.tta_k)

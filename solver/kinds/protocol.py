@@ -30,6 +30,14 @@ class Record:
     group: str = ""  # ARC: the task the test input belongs to
     solution: Any = None  # the answer, where the document holds one (CSV answer columns, ARC)
 
+    @property
+    def problem(self) -> str:
+        """Where the record is and why it could not be read, saying "line 3" once: a reader's
+        message often names the line itself ("line 3: expected 81 cells, found 80")."""
+        if self.error.startswith(f"{self.where}:"):
+            return self.error
+        return f"{self.where}: {self.error}"
+
 
 class Augmentation(Protocol):
     """A symmetry of the puzzle: `apply` maps a puzzle to its view, `invert` maps an answer back,

@@ -160,7 +160,15 @@ def test_python_m_export_writes_the_pair_and_int8(tmp_path, capsys):
     assert np.allclose(card.y_init, model.y_init.numpy())
     int8 = out.with_name("sudoku.int8.onnx")
     assert int8.is_file() and sidecar_path(int8).is_file()
-    assert json.loads(sidecar_path(int8).read_text())["provenance"]["int8_argmax_agreement"] > 0.5
+    # The int8 file is quantized (its SwiGLU MatMuls became integer ones, with activations
+    # quantized at run time), and still agrees closely with fp32: this model measures about
+    # 0.98, and a file that merely copied fp32 would have no integer MatMul at all.
+    ops_fp32 = Counter(n.op_type for n in onnx.load(str(out)).graph.node)
+    ops_int8 = Counter(n.op_type for n in onnx.load(str(int8)).graph.node)
+    assert ops_fp32["MatMulInteger"] == ops_fp32["DynamicQuantizeLinear"] == 0
+    assert ops_int8["MatMulInteger"] > 0 and ops_int8["DynamicQuantizeLinear"] > 0
+    assert ops_int8["MatMul"] < ops_fp32["MatMul"]
+    assert json.loads(sidecar_path(int8).read_text())["provenance"]["int8_argmax_agreement"] >= 0.95
     for path in (out, int8):  # both load in the app and take any batch size
         session = ModelSession.open(path, SessionSettings(force_cpu=True))
         for batch in (1, 5):

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtGui import QColor
 
+from gui.colours import MAZE_COLOURS
+from gui.views.settings_dialog import SettingsDialog
+from solver.kinds.maze.puzzle import OPEN, PATH
 from tests.gui.helpers import PUZZLE, TINY, make_window, wait_done
+
+SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "puzzles"
 
 # The tiny untrained model never verifies an answer, so with threshold 1.0 it runs to its cap of
 # 8 passes (the shipped model solves PUZZLE in a few passes and stops there).
@@ -93,16 +101,52 @@ def test_cancel_stops_a_slow_solve(qtbot):
 
 
 def test_keep_thinking_continues_past_the_halt(qtbot):
-    """Keep thinking adds passes numbered on from the last one."""
+    """Keep thinking adds passes numbered on from the last one, and they go on from the last
+    pass's carry (not from the initial one), on the same puzzle."""
     window = make_window(qtbot, max_passes=2, halt_threshold=1.0, retry_tta=0)
     panel = window.panels["sudoku"]
+    calls: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # tokens, y in, y out
+
+    def record(step):
+        def run(tokens, y, z):
+            out = step(tokens, y, z)
+            calls.append((np.array(tokens), np.array(y), np.array(out.y)))
+            return out
+
+        return run
+
+    panel.step_wrapper = record
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
     assert len(panel.run.frames) == 2 and panel.keep_button.isEnabled()
+    assert len(calls) == 2
     assert panel.keep_thinking()
     _wait_done(qtbot, panel)
     assert [f.number for f in panel.run.frames] == list(range(1, 11))
+    assert len(calls) == 10
+    assert all(np.array_equal(c[0], calls[0][0]) for c in calls)  # the same puzzle throughout
+    assert np.array_equal(calls[2][1], calls[1][2])  # pass 3 starts where pass 2 ended
+    assert not np.array_equal(calls[2][1], calls[0][1])  # ... not from the initial carry
+
+
+@pytest.mark.parametrize("threshold", [0.001, 1.0])
+def test_the_halting_threshold_stops_arc_and_not_a_sudoku(qtbot, threshold):
+    """What the Preferences tooltip says: a Sudoku ignores the threshold (the tiny model's answer
+    never verifies, so it runs to the cap); an ARC answer stops at it."""
+    window = make_window(qtbot, models={**TINY_SUDOKU, "arc": TINY["arc"]}, halt_threshold=threshold,
+                         max_passes=3, retry_tta=0)
+    assert "ARC answer stops" in SettingsDialog(window.settings, []).threshold.toolTip()
+    sudoku = window.panels["sudoku"]
+    sudoku.paste_text(PUZZLE)
+    assert sudoku.solve()
+    _wait_done(qtbot, sudoku)
+    assert [f.number for f in sudoku.run.frames] == [1, 2, 3]
+    arc = window.panel_for("arc")
+    assert window.open_path(SAMPLES / "arc" / "mirror_left_right.json")
+    assert arc.solve()
+    _wait_done(qtbot, arc)
+    assert arc.run.result.passes == (1 if threshold < 0.5 else 3)
 
 
 def test_event_loop_stays_responsive_while_solving(qtbot):
@@ -154,28 +198,64 @@ def test_event_loop_stays_responsive_while_solving(qtbot):
 
 
 def test_maze_solve_draws_the_path_overlay(qtbot):
-    """The maze model's passes reach the maze view."""
-    window = make_window(qtbot)
+    """The last pass's path is painted over the maze: in blue on the path's floor cells, and
+    nowhere on the floor cells off it (the shipped model's 9x9 answer need not verify)."""
+    window = make_window(qtbot, retry_tta=0)
     panel = window.panels["maze"]
     panel.new_maze(9, seed=1)
     qtbot.waitUntil(lambda: not panel.generator.running, timeout=10000)
     assert panel.solve()
     _wait_done(qtbot, panel)
-    frame = panel.run.frames[-1]
-    assert frame.answer.shape == (9, 9)
-    assert panel.result_label.text()
+    assert panel.run.result is not None and panel.result_label.text()
+    answer = np.asarray(panel.run.frames[-1].answer)
+    maze = panel.view.grid
+    on_path = np.argwhere((answer == PATH) & (maze == OPEN))
+    off_path = np.argwhere((answer != PATH) & (maze == OPEN))
+    assert len(on_path) and len(off_path)
+    image = panel.view.grab().toImage()
+
+    def colour(cell) -> QColor:
+        centre = panel.view.cell_rect(int(cell[0]), int(cell[1])).center()
+        return image.pixelColor(int(centre.x()), int(centre.y()))
+
+    floor = QColor(MAZE_COLOURS[OPEN])
+    for cell in off_path:
+        assert colour(cell) == floor, cell
+    for cell in on_path:
+        c = colour(cell)
+        assert c != floor and c.blue() > c.red() + 60, (cell, c.name())
 
 
 def test_tta_votes_over_views(qtbot):
-    """With TTA K=3 the vote still produces one result."""
-    window = make_window(qtbot, tta_k=3, max_passes=2)
+    """With TTA K=3 every pass runs the three views together, and the vote can outvote view 0.
+
+    View 0 (the puzzle as given) is made to answer one digit everywhere; the shipped model's
+    other two views solve the puzzle, so only a vote over the views gives a verified answer.
+    """
+    window = make_window(qtbot, tta_k=3, max_passes=4, retry_tta=0)
     panel = window.panels["sudoku"]
+    batches: list[int] = []
+
+    def spoil_view_zero(step):
+        def run(tokens, y, z):
+            batches.append(len(tokens))
+            out = step(tokens, y, z)
+            logits = out.logits.copy()
+            logits[0] = -10.0
+            logits[0, :, 3] = 10.0  # every cell the same token: never a solution
+            return dataclasses.replace(out, logits=logits, inner_logits=None)
+
+        return run
+
+    panel.step_wrapper = spoil_view_zero
     panel.paste_text(PUZZLE)
     panel.solve()
     _wait_done(qtbot, panel)
-    assert panel.run.result is not None
-    assert len(panel.run.frames) >= 1
-    assert np.asarray(panel.run.result.answer).shape == (81,)
+    assert batches[0] == 3  # the first pass runs the three views as one batch
+    assert {f.views for f in panel.run.frames} == {3}
+    result = panel.run.result
+    assert result is not None and result.solved and not result.retried
+    assert np.asarray(result.answer).shape == (81,)
 
 
 def test_an_unverified_answer_is_retried_over_other_views(qtbot):

@@ -95,6 +95,19 @@ def test_bad_file_is_a_message_and_keeps_the_typed_puzzle(qtbot, tmp_path):
     assert panel.state.givens[0] == 9 and panel.state.givens[80] == 1
 
 
+def test_a_sudoku_file_with_bad_lines_opens_the_good_ones_and_says_how_many_were_skipped(qtbot, tmp_path):
+    window = make_window(qtbot)
+    panel = window.panels["sudoku"]
+    other = "1....7.9..3..2...8..96..5....53..9...1..8...26....4...3......1..4......7..7...3.."
+    path = tmp_path / "mixed.sdm"
+    path.write_text("\n".join([PUZZLE, "11" + PUZZLE[2:], other, PUZZLE[:40]]) + "\n")
+    assert window.open_path(path, "sudoku")
+    assert len(panel.records) == 2 and panel.copy_text() == PUZZLE
+    text = panel.banner.text
+    assert text == "2 record(s) skipped; first problem: line 2: givens conflict at r1c1=1, r1c2=1, r9c1=1"
+    assert panel.step_list(1) and panel.copy_text() == other
+
+
 def test_save_and_reopen_sdk(qtbot, tmp_path):
     """Saving writes the chosen format; opening it again gives the same puzzle."""
     window = make_window(qtbot)

@@ -26,11 +26,7 @@ from solver.kinds.arc import (
     parse_arc_challenges,
     parse_arc_task,
 )
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "arc"
-TRAINING = DATA / "arc-agi_training_challenges.json"
-TRAINING_SOLUTIONS = DATA / "arc-agi_training_solutions.json"
-EVAL2_DIR = DATA / "arc-agi-2_evaluation_official"
+from tests.shared_data import shared_data
 
 SMALL_TASK = {
     "train": [{"input": [[1, 0], [0, 1]], "output": [[2, 2]]}],
@@ -107,21 +103,20 @@ def test_load_task_names_it_after_the_file(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------- real files
 
 
-@pytest.mark.skipif(not TRAINING.exists(), reason="ARC training challenges not available")
 def test_kaggle_training_set_with_solutions() -> None:
-    tasks_ = load_arc_challenges(TRAINING, TRAINING_SOLUTIONS)
+    training = shared_data("arc", "arc-agi_training_challenges.json")
+    tasks_ = load_arc_challenges(training, shared_data("arc", "arc-agi_training_solutions.json"))
     assert len(tasks_) == 400
     assert all(p.output is not None for t in tasks_ for p in t.test)
     first = tasks_[0]
     assert parse_arc_task(format_arc_task(first), first.name) == first
-    without = parse_arc_challenges(TRAINING.read_text())
+    without = parse_arc_challenges(training.read_text())
     assert [t.name for t in without] == [t.name for t in tasks_]
     assert all(p.output is None for t in without for p in t.test)
 
 
-@pytest.mark.skipif(not EVAL2_DIR.is_dir(), reason="ARC-AGI-2 evaluation files not available")
 def test_arc_agi_2_per_task_files_load_round_trip_and_encode() -> None:
-    paths = sorted(EVAL2_DIR.glob("*.json"))
+    paths = sorted(shared_data("arc", "arc-agi-2_evaluation_official").glob("*.json"))
     assert paths
     for path in paths:
         task = load_arc_task(path)
@@ -283,10 +278,7 @@ def test_codec_contract_and_registry() -> None:
     assert isinstance(ARC_CODEC, TokenCodec)
     assert (ARC_CODEC.name, ARC_CODEC.kind, ARC_CODEC.vocab_size) == ("arc-canvas30-v1", "arc", 12)
     assert (ARC_CODEC.seq_len, ARC_CODEC.pad_id) == (900, 0)
-    try:
-        assert codec_for("arc-canvas30-v1") is ARC_CODEC
-    except ModuleNotFoundError:
-        pytest.skip("another kind's module is not there yet")
+    assert codec_for("arc-canvas30-v1") is ARC_CODEC
 
 
 def test_encoding_layout_is_trm_canvas_with_eos_l() -> None:

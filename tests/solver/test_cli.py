@@ -13,8 +13,9 @@ from solver import cli, kinds
 from solver import models as shipped_models
 from solver.contract import sidecar_path
 from solver.kinds.maze import format_maze, maze_to_row, parse_maze
-from solver.kinds.sudoku import Sudoku, format_sudoku, format_sudokus
+from solver.kinds.sudoku import Sudoku, format_sudoku, format_sudokus, parse_sudoku
 from solver.kinds.sudoku.generator import random_full_grid
+from solver.kinds.sudoku.search import solve_unique
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 SUDOKU_MODEL = str(ASSETS / "tiny_sudoku.onnx")
@@ -46,8 +47,11 @@ def _run(capsys, *argv: str) -> tuple[int, list[str], str]:
     return code, captured.out.splitlines(), captured.err
 
 
-def test_sdm_file_with_an_invalid_puzzle(tmp_path, capsys):
+def test_sdm_file_with_an_invalid_puzzle(tmp_path, capsys, monkeypatch):
     puzzles = _puzzles(3)
+    solved: list[list[Sudoku]] = []
+    real_solve = cli.solve
+    monkeypatch.setattr(cli, "solve", lambda loop, batch, *rest: (solved.append(list(batch)), real_solve(loop, batch, *rest))[1])
     lines = format_sudokus(puzzles, "sdm").splitlines()
     bad = "11" + lines[0][2:]  # a repeated digit in row 1
     (tmp_path / "p.sdm").write_text("\n".join([lines[0], bad, lines[1], "123", lines[2]]) + "\n")
@@ -55,6 +59,10 @@ def test_sdm_file_with_an_invalid_puzzle(tmp_path, capsys):
     assert code == 0
     assert len(out) == 5 and out[1] == "" and out[3] == ""
     assert all(len(out[i]) == 81 and out[i].isdigit() for i in (0, 2, 4))
+    # The tiny model's answers are noise, so what proves the parser kept every given is what
+    # reached the solve pipeline: the three good puzzles, cell for cell, in file order.
+    assert len(solved) == 1
+    assert [list(p.givens) for p in solved[0]] == [list(p.givens) for p in puzzles]
     assert "warning: line 2:" in err and "warning: line 4:" in err
     assert "5 puzzles (2 invalid)" in err and "provider CPU (forced)" in err and "puzzles/s" in err
 
@@ -129,11 +137,28 @@ def test_maze_text_file(tmp_path, capsys):
     assert "warning: maze 2" in err
 
 
-def test_maze_csv_file_detected(tmp_path, capsys):
+def test_maze_csv_file_read_with_the_maze_models_card(tmp_path, capsys):
     row = maze_to_row(parse_maze(MAZE + "#######\n"))  # the CSV layout holds square mazes
     (tmp_path / "m.csv").write_text(f"index,question,answer,path_len\n0,{row},,\n1,{row},,\n")
     code, out, _ = _run(capsys, str(tmp_path / "m.csv"), "--model", MAZE_MODEL, "--tta", "2")
     assert code == 0 and len(out) == 2
+
+
+def test_a_csv_file_without_model_or_kind_is_detected_and_gets_its_kinds_model(tmp_path, capsys, monkeypatch):
+    """No --model, no --kind: the file's look picks the kind, and so the shipped model opened."""
+    models, opened = _shipped(tmp_path, monkeypatch, "sudoku.onnx")
+    shutil.copy(MAZE_MODEL, models / "maze.onnx")
+    shutil.copy(sidecar_path(Path(MAZE_MODEL)), sidecar_path(models / "maze.onnx"))
+    row = maze_to_row(parse_maze(MAZE + "#######\n"))
+    (tmp_path / "m.csv").write_text(f"index,question,answer,path_len\n0,{row},,\n1,{row},,\n")
+    code, out, _ = _run(capsys, str(tmp_path / "m.csv"), "--retry-tta", "0")
+    assert code == 0 and opened == [models / "maze.onnx"]
+    assert len(out) == 2 and all(len(line) == len(row) and set(line) <= set("# SGo") for line in out)
+    opened.clear()
+    (tmp_path / "s.csv").write_text("question,answer\n" + format_sudokus(_puzzles(1), "line") + ",\n")
+    code, out, _ = _run(capsys, str(tmp_path / "s.csv"), "--retry-tta", "0")
+    assert code == 0 and opened == [models / "sudoku.onnx"]
+    assert len(out) == 1 and len(out[0]) == 81 and out[0].isdigit()
 
 
 def test_a_bad_maze_csv_row_is_skipped_and_named(tmp_path, capsys):
@@ -144,6 +169,17 @@ def test_a_bad_maze_csv_row_is_skipped_and_named(tmp_path, capsys):
     code, out, err = _run(capsys, str(tmp_path / "m.csv"), "--model", MAZE_MODEL, "--retry-tta", "0")
     assert code == 0 and len(out) == 3 and out[1] == "" and out[0] and out[2]
     assert "maze 2 (line 3)" in err and "3 puzzles (1 invalid)" in err
+
+
+def test_a_bad_sudoku_csv_row_is_skipped_and_named(tmp_path, capsys):
+    """Like the maze CSV: one bad row is an empty answer line and a warning naming it."""
+    good = format_sudokus(_puzzles(2), "csv").splitlines()  # header, row, row
+    bad = good[1].replace(good[1].split(",")[1], "12" * 40, 1)  # 80 cells
+    (tmp_path / "p.csv").write_text("\n".join([good[0], good[1], bad, good[2]]) + "\n")
+    code, out, err = _run(capsys, str(tmp_path / "p.csv"), "--model", SUDOKU_MODEL, "--retry-tta", "0")
+    assert code == 0 and len(out) == 3 and out[1] == "" and len(out[0]) == len(out[2]) == 81
+    assert "trm-solve: warning: line 3: expected 81 cells, found 80\n" in err  # "line 3" said once
+    assert "3 puzzles (1 invalid)" in err
 
 
 def test_arc_task_needs_an_arc_model(tmp_path, capsys):
@@ -162,6 +198,28 @@ def test_arc_task_file(tmp_path, capsys):
     answers = json.loads(out[0])
     assert list(answers) == ["t"] and len(answers["t"]) == 2
     assert "2 puzzles (0 invalid)" in err
+
+
+def _passes(capsys, *argv: str) -> list[int]:
+    code, out, _ = _run(capsys, *argv, "--jsonl", "--retry-tta", "0")
+    assert code == 0
+    return [json.loads(line)["passes"] for line in out]
+
+
+def test_threshold_stops_arc_and_is_ignored_by_the_kinds_with_rules(tmp_path, capsys):
+    """What --threshold's help says: an ARC puzzle stops at the halt probability; a Sudoku or a
+    maze runs on until its answer verifies (the tiny models' never do) or the cap."""
+    task = {"train": [{"input": [[1, 2]], "output": [[2, 1]]}], "test": [{"input": [[3, 4]]}, {"input": [[7]]}]}
+    (tmp_path / "t.json").write_text(json.dumps(task))
+    arc = (str(tmp_path / "t.json"), "--model", str(ASSETS / "tiny_arc.onnx"), "--max-passes", "5")
+    assert _passes(capsys, *arc, "--threshold", "0.001") == [1, 1]
+    assert _passes(capsys, *arc, "--threshold", "1.0") == [5, 5]
+    (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(2), "sdm"))
+    (tmp_path / "m.txt").write_text(MAZE)
+    for path, model in ((tmp_path / "p.sdm", SUDOKU_MODEL), (tmp_path / "m.txt", MAZE_MODEL)):
+        for threshold in ("0.001", "1.0"):
+            passes = _passes(capsys, str(path), "--model", model, "--max-passes", "5", "--threshold", threshold)
+            assert passes and set(passes) == {5}, (path.name, threshold, passes)
 
 
 def test_arc_kaggle_challenges_file(tmp_path, capsys):
@@ -229,13 +287,15 @@ def test_model_problems_exit_1(tmp_path, capsys, monkeypatch):
     assert code == 1 and "sudoku.int8.onnx" in err and "--quantize int8`" in err
 
 
-def _shipped(tmp_path: Path, monkeypatch, *names: str) -> tuple[Path, list[Path]]:
-    """A models folder holding the tiny Sudoku model under `names`, and a list of opened paths."""
+def _shipped(tmp_path: Path, monkeypatch, *names: str, sources: dict[str, Path] | None = None) -> tuple[Path, list[Path]]:
+    """A models folder holding the tiny Sudoku model (or `sources[name]`) under `names`, and a
+    list of the paths trm-solve opens."""
     models = tmp_path / "models"
     models.mkdir()
     for name in names:
-        shutil.copy(SUDOKU_MODEL, models / name)
-        shutil.copy(sidecar_path(Path(SUDOKU_MODEL)), sidecar_path(models / name))
+        source = (sources or {}).get(name, Path(SUDOKU_MODEL))
+        shutil.copy(source, models / name)
+        shutil.copy(sidecar_path(source), sidecar_path(models / name))
     monkeypatch.setattr(shipped_models, "models_dir", lambda: models)
     opened: list[Path] = []
     real_open = cli.ModelSession.open
@@ -264,3 +324,42 @@ def test_int8_without_fallback_opens_one_model(tmp_path, capsys, monkeypatch):
     assert opened == [models / "sudoku.int8.onnx"] and "fp32" not in err
 
 
+
+
+SHIPPED_SUDOKU = Path(__file__).resolve().parents[2] / "assets" / "models" / "sudoku.onnx"
+EASY = Path(__file__).resolve().parents[2] / "assets" / "puzzles" / "sudoku" / "easy.sdm"
+# No given conflicts, yet no solution: row 1 needs a 9 in its last cell, and column 9 has one.
+UNSOLVABLE = "12345678." + "........9" + "." * 63
+
+
+def test_int8_fallback_end_to_end_replaces_only_what_fp32_verifies(tmp_path, capsys, monkeypatch):
+    """An "int8" model that verifies nothing (the tiny one) and the shipped fp32 model: the two
+    easy puzzles get fp32's verified answers in place of int8's, and the unsolvable one keeps
+    int8's answer, the same answer as with --no-fallback (each model draws its own views)."""
+    models, opened = _shipped(tmp_path, monkeypatch, "sudoku.int8.onnx", "sudoku.onnx",
+                              sources={"sudoku.onnx": SHIPPED_SUDOKU})
+    easy = [line for line in EASY.read_text().splitlines() if line and not line.startswith("#")][:2]
+    (tmp_path / "p.sdm").write_text("\n".join([*easy, UNSOLVABLE]) + "\n")
+    flags = (str(tmp_path / "p.sdm"), "--int8", "--max-passes", "6", "--retry-tta", "2")
+    code, alone, _ = _run(capsys, *flags, "--no-fallback")
+    assert code == 0 and opened == [models / "sudoku.int8.onnx"]
+    opened.clear()
+    code, paired, err = _run(capsys, *flags)
+    assert code == 0 and opened == [models / "sudoku.int8.onnx", models / "sudoku.onnx"]
+    for i, line in enumerate(easy):
+        solution = "".join(str(d) for d in solve_unique(parse_sudoku(line).givens))
+        assert paired[i] == solution != alone[i]  # fp32's verified answer was printed instead
+    assert paired[2] == alone[2]  # nothing verified it: int8's answer stands, unchanged
+    assert "3 solved again with the fp32 model (2 verified then)" in err
+    assert "verified solved 2/3" in err
+
+
+def test_int8_for_maze_opens_the_maze_int8_model_and_its_fp32_fallback(tmp_path, capsys, monkeypatch):
+    tiny_maze = Path(MAZE_MODEL)
+    models, opened = _shipped(tmp_path, monkeypatch, "maze.int8.onnx", "maze.onnx",
+                              sources={"maze.int8.onnx": tiny_maze, "maze.onnx": tiny_maze})
+    (tmp_path / "m.txt").write_text(MAZE + "\n" + MAZE)
+    code, out, err = _run(capsys, str(tmp_path / "m.txt"), "--int8", "--retry-tta", "0", "--max-passes", "2")
+    assert code == 0 and len(out) == 2 and all(set(line) <= set("# SGo") for line in out)
+    assert opened == [models / "maze.int8.onnx", models / "maze.onnx"]
+    assert "2 solved again with the fp32 model (0 verified then)" in err

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -39,9 +38,7 @@ from solver.kinds.maze import (
     shortest_path_length,
     solve_maze,
 )
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "maze"
-TEST_CSV = DATA / "maze_30x30_hard_test.csv"
+from tests.shared_data import shared_data
 
 SMALL = "S #\n  #\n# G\n"  # two shortest paths, 3 cells between S and G
 CORRIDOR = "#####\nS   G\n#####\n"
@@ -49,9 +46,7 @@ CORRIDOR = "#####\nS   G\n#####\n"
 
 @pytest.fixture(scope="module")
 def official() -> list[tuple[Maze, Maze | None]]:
-    if not TEST_CSV.exists():
-        pytest.skip(f"{TEST_CSV} not available")
-    head = "".join(TEST_CSV.read_text().splitlines(keepends=True)[:51])  # header + 50 rows
+    head = "".join(shared_data("maze", "maze_30x30_hard_test.csv").read_text().splitlines(keepends=True)[:51])  # header + 50 rows
     return parse_maze_csv(head)
 
 
@@ -265,7 +260,7 @@ def test_solve_maze_marks_a_shortest_path() -> None:
 
 def test_official_answers_pass_and_match_path_len(official: list[tuple[Maze, Maze | None]]) -> None:
     assert len(official) == 50
-    rows = list(csv.DictReader(io.StringIO(TEST_CSV.read_text())))[:50]
+    rows = list(csv.DictReader(io.StringIO(shared_data("maze", "maze_30x30_hard_test.csv").read_text())))[:50]
     for (question, answer), row in zip(official, rows, strict=True):
         assert answer is not None
         verdict = check_path(answer, question)
@@ -328,7 +323,8 @@ def test_check_path_rejects_a_changed_wall_and_moved_goal() -> None:
     verdict = check_path(_edit(answer, {(0, 0): OPEN}), question)
     assert not verdict.ok and verdict.bad_cells == [(0, 0)]
     verdict = check_path(_edit(answer, {(1, 4): PATH, (1, 3): GOAL}), question)
-    assert not verdict.ok
+    assert not verdict.ok and verdict.bad_cells == [(1, 3), (1, 4)]
+    assert verdict.reason.startswith("answer changes row 2, column 4 from ' ' to 'G'")
 
 
 def test_check_path_rejects_branches_and_separate_loops() -> None:
@@ -339,12 +335,43 @@ def test_check_path_rejects_branches_and_separate_loops() -> None:
     verdict = check_path(parse_maze("SoG\n   \noo \noo \n   \n"), question)
     assert not verdict.ok and "not connected to S" in verdict.reason
     assert sorted(verdict.bad_cells) == [(2, 0), (2, 1), (3, 0), (3, 1)]
-    assert not check_path(parse_maze("SG"), question).ok
+    verdict = check_path(parse_maze("SG"), question)
+    assert not verdict.ok and verdict.reason == "answer is (1, 2), question is (5, 3)"
 
 
 def test_check_path_rejects_a_question_without_start() -> None:
     question = Maze(np.array([[OPEN, GOAL]], dtype=np.uint8))
-    assert not check_path(question, question).ok
+    verdict = check_path(question, question)
+    assert not verdict.ok and verdict.reason == "question has 0 start cells, not 1"
+
+
+def test_check_path_accepts_either_of_two_equally_short_paths() -> None:
+    """Any shortest path verifies, not only the one solve_maze draws."""
+    question = parse_maze(SMALL)
+    one, other = parse_maze("So#\n o#\n#oG\n"), parse_maze("S #\noo#\n#oG\n")
+    assert one != other
+    assert check_path(one, question).ok and check_path(other, question).ok
+    assert check_path(solve_maze(question), question).ok
+
+
+def test_check_path_rejects_a_question_that_already_holds_path_cells() -> None:
+    question = parse_maze("SoG\n   \n")
+    verdict = check_path(question, question)
+    assert not verdict.ok and verdict.reason == "question already contains path cells"
+    assert verdict.bad_cells == [(0, 1)]
+
+
+def test_check_path_rejects_s_and_g_with_two_path_neighbours() -> None:
+    """A ring through S and G: every cell has two neighbours on it, but an end needs one."""
+    question = parse_maze("S \n G\n")
+    verdict = check_path(parse_maze("So\noG\n"), question)
+    assert not verdict.ok and sorted(verdict.bad_cells) == [(0, 0), (1, 1)]
+    assert verdict.reason == ("not a single S→G path: an end at row 1, column 1 has 2 path "
+                              "neighbours (a branch)")
+    # G alone with two: a ring through G and a spur to S.
+    question = parse_maze("S  \n  G\n   \n")
+    verdict = check_path(parse_maze("So \n oG\n oo\n"), question)
+    assert not verdict.ok and (1, 2) in verdict.bad_cells and (0, 0) not in verdict.bad_cells
 
 
 # ------------------------------------------------------------------------------- codec
@@ -355,10 +382,7 @@ def test_codec_contract_and_registry() -> None:
     assert (MAZE_CODEC_30.name, MAZE_CODEC_30.kind) == ("maze-30x30-v1", "maze")
     assert (MAZE_CODEC_30.vocab_size, MAZE_CODEC_30.seq_len, MAZE_CODEC_30.pad_id) == (6, 900, 0)
     assert MazeCodec(12).name == "maze-12x12-v1"
-    try:
-        assert codec_for("maze-30x30-v1") is MAZE_CODEC_30
-    except ModuleNotFoundError:
-        pytest.skip("another kind's module is not there yet")
+    assert codec_for("maze-30x30-v1") is MAZE_CODEC_30
 
 
 def test_codec_token_ids() -> None:

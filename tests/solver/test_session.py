@@ -83,15 +83,24 @@ def test_io_binding_path_matches_plain_run():
         assert isinstance(yb, DeviceArray) and yb.shape == (4, 85, 16)
         assert np.allclose(a.logits, b.logits, atol=1e-6)
     assert np.allclose(np.asarray(yb[[1, 3]]), ya[[1, 3]], atol=1e-6)
-    results = bound.loop(max_passes=3).solve([_sudoku()])
-    assert results[0].passes <= 3
+    # The whole loop over the bound path gives what the plain path gives, pass for pass.
+    puzzles = [_sudoku(), _sudoku(7)]
+    on_device = list(bound.loop(threshold=1.0, max_passes=3).run(puzzles))
+    on_host = list(plain.loop(threshold=1.0, max_passes=3).run(puzzles))
+    assert [(p.index, p.number) for p in on_device] == [(p.index, p.number) for p in on_host]
+    assert len(on_host) == 6  # threshold 1.0: both puzzles run to the cap of 3
+    for a, b in zip(on_device, on_host, strict=True):
+        assert np.array_equal(np.asarray(a.answer), np.asarray(b.answer))
+        assert np.allclose(a.halt_probability, b.halt_probability, atol=1e-6)
+        if b.carry is not None:  # the last pass: the carry kept to think on is the same puzzle's
+            assert a.carry is not None and np.allclose(a.carry.y, b.carry.y, atol=1e-5)
 
 
-def _sudoku():
+def _sudoku(first: int = 5):
     from solver.kinds.sudoku import Sudoku
 
     g = np.zeros(81, np.int8)
-    g[0] = 5
+    g[0] = first
     return Sudoku(g)
 
 
@@ -214,11 +223,47 @@ def test_forced_cpu_never_tries_cuda(monkeypatch):
 
 
 def test_real_fallback_on_this_machine_is_one_quiet_line(capfd):
+    """Whatever this machine has, the line is the one its case calls for, and ORT logs no load error."""
     model = ModelSession.open(TINY)
     err = capfd.readouterr().err
     assert "Failed to load library" not in err
-    assert model.provider_line.startswith(("CPU (", "CUDA"))
+    if "CUDAExecutionProvider" not in ort.get_available_providers():
+        expected = "CPU (onnxruntime has no CUDA provider)"
+    elif session_mod.cuda_load_error():  # onnxruntime-gpu without the CUDA libraries (CI, here)
+        expected = f"CPU (CUDA provider failed to load: {session_mod.cuda_load_error()})"
+    else:
+        expected = "CUDA (GPU, carry kept on the device)"  # a machine with a working GPU
+    assert model.provider_line == expected
     assert "\n" not in model.provider_line
+
+
+def test_cuda_provider_unusable_without_a_loader_error(monkeypatch):
+    """CUDA listed, the library loads, yet ORT runs the session on the CPU: no GPU, say so."""
+    monkeypatch.setattr(ort, "get_available_providers", lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"])
+    monkeypatch.setattr(session_mod, "cuda_load_error", lambda: "")
+    calls = []
+    monkeypatch.setattr(ort, "InferenceSession",
+                        lambda path, options, providers: calls.append(providers) or FakeSession(["CPUExecutionProvider"]))
+    session, line = session_mod.create_session(TINY, ort.SessionOptions(), force_cpu=False)
+    assert calls == [["CUDAExecutionProvider", "CPUExecutionProvider"]]  # that session is kept
+    assert line == "CPU (CUDA provider unusable (no GPU found?))"
+    assert session.get_providers() == ["CPUExecutionProvider"]
+
+
+def test_cuda_failing_and_then_cpu_failing_too_names_the_file(monkeypatch):
+    monkeypatch.setattr(ort, "get_available_providers", lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"])
+    calls = []
+
+    def fake(path, options, providers):
+        calls.append(providers)
+        raise RuntimeError(f"Load model from {path} failed:\nINVALID_PROTOBUF : attempt {len(calls)}")
+
+    monkeypatch.setattr(ort, "InferenceSession", fake)
+    with pytest.raises(ValueError) as err:
+        session_mod.create_session(TINY, ort.SessionOptions(), force_cpu=False)
+    assert calls == [["CUDAExecutionProvider", "CPUExecutionProvider"], ["CPUExecutionProvider"]]
+    # The CPU attempt's error is the one shown (its last line), with the file it was about.
+    assert str(err.value) == f"{TINY}: onnxruntime cannot load this model (INVALID_PROTOBUF : attempt 2)"
 
 
 def test_session_options():

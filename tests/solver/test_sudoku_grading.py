@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import gzip
 from itertools import islice
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,10 +14,7 @@ from hypothesis import strategies as st
 from solver.kinds.sudoku import CELLS
 from solver.kinds.sudoku.grading import TECHNIQUES, Grade, grade, grade_report
 from solver.kinds.sudoku.symmetry import SudokuSymmetry
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sudoku"
-MENNESKE = DATA / "menneske_no_graded.csv"
-ROYLE = DATA / "royle_sudoku17.txt.gz"
+from tests.shared_data import shared_data
 
 # Hand-checked puzzles, one per grade (graded by the techniques listed; also menneske levels).
 SINGLES_PUZZLE = (  # menneske.no level 0 "Super easy"
@@ -37,9 +33,7 @@ def _digits(line: str) -> np.ndarray:
 
 
 def _menneske(level: int, n: int) -> list[np.ndarray]:
-    if not MENNESKE.exists():
-        pytest.skip("shared Sudoku data not available")
-    with MENNESKE.open() as f:
+    with shared_data("sudoku", "menneske_no_graded.csv").open() as f:
         rows = (r for r in csv.DictReader(f) if r["level"] == str(level))
         return [_digits(r["puzzle"]) for r in islice(rows, n)]
 
@@ -61,9 +55,7 @@ def test_menneske_levels_order_the_grades() -> None:
 
 
 def test_some_17_clue_puzzles_need_search() -> None:
-    if not ROYLE.exists():
-        pytest.skip("shared Sudoku data not available")
-    with gzip.open(ROYLE, "rt") as f:
+    with gzip.open(shared_data("sudoku", "royle_sudoku17.txt.gz"), "rt") as f:
         next(f)
         grades = [grade(_digits(line)) for line in islice(f, 60)]
     assert Grade.SEARCH in grades

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 from itertools import islice
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,10 +12,7 @@ from hypothesis import strategies as st
 
 from solver.kinds.sudoku import CELLS, is_solution
 from solver.kinds.sudoku.search import count_solutions, has_other_solution, solve, solve_unique
-
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sudoku"
-ROYLE = DATA / "royle_sudoku17.txt.gz"
-ROYLE_SOLUTIONS = DATA / "royle_sudoku17.solutions.txt.gz"
+from tests.shared_data import shared_data
 
 # A valid full grid written out by hand (the classic shifted-rows pattern, relabelled).
 FULL = np.array(
@@ -35,9 +31,9 @@ def _digits(line: str) -> np.ndarray:
 
 def _royle(n: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """The first `n` 17-clue puzzles with their solutions (the puzzle file has a header line)."""
-    if not ROYLE.exists() or not ROYLE_SOLUTIONS.exists():
-        pytest.skip("shared Sudoku data not available")
-    with gzip.open(ROYLE, "rt") as puzzles, gzip.open(ROYLE_SOLUTIONS, "rt") as solutions:
+    royle = shared_data("sudoku", "royle_sudoku17.txt.gz")
+    solved = shared_data("sudoku", "royle_sudoku17.solutions.txt.gz")
+    with gzip.open(royle, "rt") as puzzles, gzip.open(solved, "rt") as solutions:
         next(puzzles)
         return [
             (_digits(p), _digits(s)) for p, s in islice(zip(puzzles, solutions, strict=True), n)

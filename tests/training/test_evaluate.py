@@ -29,7 +29,11 @@ def test_report_by_grade(tiny_checkpoint, tmp_path, capsys):
     report = json.loads(out.read_text())
     groups = {g["group"]: g for g in report["groups"]}
     assert groups["all"]["count"] == groups["singles"]["count"] == 6
-    assert 1 <= groups["all"]["mean_passes"] <= 4
+    # Eight steps of training verify nothing, and the rule checker overrules every halt on a
+    # broken answer: each puzzle runs to the cap of 4, so the mean is exactly 4 (not just <= 4).
+    assert groups["all"]["verified"] == 0.0
+    assert groups["all"]["mean_passes"] == groups["all"]["mean_work"] == 4.0
+    assert set(groups["all"]["verified_after"]) == {"1", "2", "4"}
 
 
 def test_metrics_from_a_known_rollout():

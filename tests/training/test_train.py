@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import os
+import signal
 import socket
+import subprocess
 import sys
+import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -15,17 +19,21 @@ from training.checkpoint import load_checkpoint, save_checkpoint
 from training.config import TrainConfig
 from training.train import lr_at, run
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def _weights(path):
     state = load_checkpoint(path)
     return state["model"], state["ema"]["shadow"], state["step"]
 
 
-def test_resume_after_kill_gives_identical_weights(tiny_model_config, tiny_train_config, tmp_path):
+def test_a_session_stopped_after_7_steps_resumes_to_identical_weights(tiny_model_config, tiny_train_config, tmp_path):
+    """In one process: a clean stop that writes its checkpoint, evaluation off, no compile. Real
+    signals, a kill, evaluation and --compile: the slow subprocess test below."""
     straight = replace(tiny_train_config, run_dir=str(tmp_path / "straight"))
     run(tiny_model_config, straight)
     killed = replace(tiny_train_config, run_dir=str(tmp_path / "killed"))
-    run(tiny_model_config, killed, stop_after=7)  # "killed" after 7 of 12 steps
+    run(tiny_model_config, killed, stop_after=7)  # stopped after 7 of 12 steps
     assert _weights(tmp_path / "killed" / "checkpoint.pt")[2] == 7
     run(tiny_model_config, killed, resume=True)
     a_model, a_ema, a_step = _weights(tmp_path / "straight" / "checkpoint.pt")
@@ -38,6 +46,30 @@ def test_resume_after_kill_gives_identical_weights(tiny_model_config, tiny_train
     rows = list(csv.DictReader((tmp_path / "killed" / "metrics.csv").open()))
     # The killed session logged its partial window at step 7; resume drops nothing before it.
     assert [int(r["step"]) for r in rows] == [4, 7, 8, 12]
+
+
+def test_resume_restores_the_loss_scaler(tiny_model_config, tiny_train_config, tmp_path, monkeypatch):
+    """fp16 runs scale the loss; a resumed run must go on with the scale and growth tracker it had.
+
+    fp16 autocast needs CUDA, so the CPU run gets a scaler directly. Growing every 3 steps from
+    2**40, a run resumed at step 7 with a fresh scaler would end at 2**41 instead of 2**44.
+    """
+    monkeypatch.setattr(
+        "training.train.grad_scaler",
+        lambda plan: torch.amp.GradScaler("cpu", init_scale=2.0**40, growth_interval=3),
+    )
+    straight = replace(tiny_train_config, run_dir=str(tmp_path / "straight"))
+    run(tiny_model_config, straight)
+    killed = replace(tiny_train_config, run_dir=str(tmp_path / "killed"))
+    run(tiny_model_config, killed, stop_after=7)
+    assert load_checkpoint(tmp_path / "killed" / "checkpoint.pt")["scaler"]["scale"] == 2.0**42
+    run(tiny_model_config, killed, resume=True)
+    a = load_checkpoint(tmp_path / "straight" / "checkpoint.pt")
+    b = load_checkpoint(tmp_path / "killed" / "checkpoint.pt")
+    assert a["scaler"]["scale"] == 2.0**44
+    assert b["scaler"] == a["scaler"]
+    for key in a["model"]:
+        assert torch.equal(a["model"][key], b["model"][key]), key
 
 
 def test_checkpoint_errors_name_the_problem(tmp_path):
@@ -174,3 +206,78 @@ def test_evaluations_happen_on_their_own_schedule(tiny_model_config, tiny_train_
     rows = list(csv.DictReader((tmp_path / "ev" / "metrics.csv").open()))
     assert [int(r["step"]) for r in rows] == [3, 4, 6]
     assert [bool(r["eval_exact"]) for r in rows] == [True, False, True]
+
+
+# --------------------------------------------------------------------------------------------
+# Real interruptions: `python -m training` in a subprocess, stopped by a signal, resumed
+
+
+TINY_RUN = [
+    "--vocab-size", "11", "--seq-len", "81", "--hidden-size", "16", "--num-heads", "2",
+    "--expansion", "2.0", "--L-layers", "1", "--H-cycles", "2", "--L-cycles", "2",
+    "--halt-max-steps", "4", "--mixer", "mlp", "--pos-encoding", "none", "--prefix-len", "1",
+    "--multiple-of", "16", "--batch-size", "8", "--lr", "1e-3", "--lr-warmup-steps", "3",
+    "--log-every", "4", "--checkpoint-every", "4", "--eval-every", "8", "--eval-count", "4",
+    "--pool-counts", '{"singles": 40}', "--extra-givens-prob", "0.5", "--threads", "1",
+    "--seed", "3", "--device", "cpu", "--precision", "fp32", "-q",
+]
+STEPS = 60
+
+
+def _train(run_dir, *more: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "training", "--run-dir", str(run_dir), *more],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(process: subprocess.Popen, timeout: float = 300) -> tuple[int, str]:
+    out, _ = process.communicate(timeout=timeout)
+    return process.returncode, out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("how", "compile_"), [
+    (signal.SIGINT, "false"), (signal.SIGTERM, "false"), (signal.SIGKILL, "false"), (signal.SIGTERM, "true"),
+], ids=["sigint", "sigterm", "sigkill", "sigterm-compiled"])
+def test_a_run_stopped_by_a_signal_and_resumed_ends_with_the_uninterrupted_weights(tmp_path, how, compile_):
+    """Evaluation on, in its own process, with or without --compile. SIGINT and SIGTERM stop the
+    run after its current step with a checkpoint; SIGKILL leaves the last periodic one (every
+    4 steps) and the metrics rows written after it, which the resume drops."""
+    flags = [*TINY_RUN, "--compile", compile_, "--steps", str(STEPS)]
+    code, out = _finish(_train(tmp_path / "straight", *flags))
+    assert code == 0, out
+    stopped = tmp_path / "stopped"
+    process = _train(stopped, *flags)
+    ckpt = stopped / "checkpoint.pt"
+    deadline = time.monotonic() + 240
+    while not ckpt.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # the first periodic checkpoint (step 4): the signal handlers are in place
+    process.send_signal(how)
+    code, out = _finish(process)
+    assert code == (-signal.SIGKILL if how == signal.SIGKILL else 0), out
+    at = load_checkpoint(ckpt)["step"]
+    assert 4 <= at < STEPS, f"the run was at step {at} of {STEPS} when it stopped"
+    code, out = _finish(_train(stopped, "--resume", "-q"))
+    assert code == 0, out
+    a_model, a_ema, a_step = _weights(tmp_path / "straight" / "checkpoint.pt")
+    b_model, b_ema, b_step = _weights(ckpt)
+    assert a_step == b_step == STEPS
+    for key in a_model:
+        assert torch.equal(a_model[key], b_model[key]), key
+    for x, y in zip(a_ema, b_ema, strict=True):
+        assert torch.equal(x, y)
+    # The metrics: no step twice, none lost; the held-out figures at every evaluation step are
+    # the uninterrupted run's. A row's loss is the mean since the row before, so it matches where
+    # the windows match: before the stop, and everywhere after a SIGKILL (whose resume drops the
+    # rows written after the periodic checkpoint and goes on from its step, on the same grid).
+    straight_rows = {int(r["step"]): r for r in csv.DictReader((tmp_path / "straight" / "metrics.csv").open())}
+    rows = {int(r["step"]): r for r in csv.DictReader((stopped / "metrics.csv").open())}
+    assert set(straight_rows) <= set(rows) and max(rows) == STEPS
+    assert len(rows) == len(list(csv.DictReader((stopped / "metrics.csv").open())))
+    for step, r in straight_rows.items():
+        if r["eval_exact"]:
+            assert (rows[step]["eval_exact"], rows[step]["eval_token"]) == (r["eval_exact"], r["eval_token"]), step
+        if step <= at or how == signal.SIGKILL:
+            assert rows[step]["loss"] == r["loss"], step
+    if how == signal.SIGKILL:
+        assert set(rows) == set(straight_rows)
