@@ -140,7 +140,10 @@ def run_job(request: SolveRequest) -> Iterator[Message]:
     if request.carry is not None:
         events = think_more(loop, puzzle, request.carry, request.more_passes)
     else:
-        settings = SolveSettings(tta=options.tta, retry_tta=options.retry_tta, explore=options.explore,
+        # Exploration where the rule checker says which answers need it (not ARC: it would cost
+        # every puzzle K branches, for a vote nobody has measured yet).
+        explore = options.explore if kind.has_rules else 0
+        settings = SolveSettings(tta=options.tta, retry_tta=options.retry_tta, explore=explore,
                                  noise=Noise(*session.card.explore_noise))
         events = solve(loop, [puzzle], settings, np.random.default_rng(request.seed))
     after, views = 0, 1

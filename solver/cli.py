@@ -193,6 +193,13 @@ class Summary:
         )
 
 
+def explore_default(explore: int | None, kind: Kind) -> int:
+    """--explore as given, else the default: on where the rule checker says who needs it."""
+    if explore is not None:
+        return explore
+    return EXPLORE if kind.has_rules else 0
+
+
 def choose_kind(args: argparse.Namespace, text: str) -> Kind:
     """--kind, else what the file looks like; InputError naming the formats tried."""
     if args.kind:
@@ -249,7 +256,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     y_noise, z_noise = model.card.explore_noise
     noise = Noise(y=y_noise if args.explore_noise is None else args.explore_noise, z=z_noise)
     settings = SolveSettings(tta=args.tta, retry_tta=args.retry_tta if kind.has_rules else 0,
-                             explore=args.explore, explore_passes=args.explore_passes, noise=noise)
+                             explore=explore_default(args.explore, kind), explore_passes=args.explore_passes,
+                             noise=noise)
     records = read_records(args.file, kind, text)
     loop = model.loop(args.threshold, args.max_passes)
     rng = np.random.default_rng(0)
@@ -310,10 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--retry-tta", type=int, default=RETRY_TTA, metavar="K",
                         help=f"solve an unverified puzzle again as K other symmetric variants (default {RETRY_TTA}; "
                              "0: off; mazes use at most 7)")
-    parser.add_argument("--explore", type=int, default=EXPLORE, metavar="K",
+    parser.add_argument("--explore", type=int, metavar="K",
                         help=f"continue a puzzle still unverified after the views as K noisy branches; the "
-                             f"first verified one wins (default {EXPLORE}; 0: off; a kind without rules, "
-                             "ARC, explores every puzzle and votes)")
+                             f"first verified one wins (default {EXPLORE} for Sudoku and mazes; 0: off). ARC "
+                             "has no rule checker to say which answers need it: given K, every ARC puzzle "
+                             "explores and a vote decides (default off)")
     parser.add_argument("--explore-passes", type=int, default=EXPLORE_PASSES, metavar="N",
                         help=f"passes each exploring branch may take (default {EXPLORE_PASSES})")
     parser.add_argument("--explore-noise", type=float, metavar="S",
@@ -345,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tta must be at least 1")
     if args.retry_tta < 0:
         parser.error("--retry-tta must be 0 (off) or more")
-    if args.explore < 0:
+    if args.explore is not None and args.explore < 0:
         parser.error("--explore must be 0 (off) or more")
     if args.explore_passes < 1:
         parser.error("--explore-passes must be at least 1")
