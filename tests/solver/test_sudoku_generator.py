@@ -47,7 +47,7 @@ def test_full_grid_cells_are_spread_over_digits() -> None:
     assert len({r.tobytes() for r in relabelled}) > 20
 
 
-@pytest.mark.parametrize("grade_wanted", list(Grade))
+@pytest.mark.parametrize("grade_wanted", [Grade.SINGLES, Grade.DEDUCTION, Grade.SEARCH])  # grades by technique
 def test_generate_many_gives_the_grade_and_is_reproducible(grade_wanted: Grade) -> None:
     first = generate_many(3, grade_wanted, seed=11)
     again = generate_many(3, grade_wanted, seed=11)
@@ -97,3 +97,41 @@ def test_derive_easier_and_harder() -> None:
     for n in neighbours:
         assert n.grade == Grade.SEARCH == grade(n.puzzle)
         _check(n.puzzle, hard.solution)
+
+
+@pytest.mark.slow  # a climb takes seconds to a minute
+def test_an_extreme_puzzle_is_unique_needs_search_and_many_branches():
+    from solver.kinds.sudoku.grading import EXTREME_EFFORT, is_extreme
+    from solver.kinds.sudoku.search import count_solutions, search_effort
+
+    made = generate(np.random.default_rng(11), Grade.EXTREME)
+    assert made.grade == Grade.EXTREME
+    assert count_solutions(made.puzzle) == 1
+    assert grade(made.puzzle) == Grade.SEARCH
+    assert search_effort(made.puzzle) >= EXTREME_EFFORT and is_extreme(made.puzzle)
+    assert np.array_equal(np.where(made.puzzle > 0, made.solution, 0), made.puzzle)
+
+
+def test_search_effort_counts_branches():
+    from solver.kinds.sudoku.search import search_effort
+
+    solved = generate(np.random.default_rng(3), Grade.SINGLES)
+    assert search_effort(solved.puzzle) == 0  # singles propagation alone finishes it
+    assert search_effort(np.zeros(81, np.int8)) > 0  # an empty grid needs guesses (and has many solutions)
+
+
+def test_a_climb_keeps_the_solution_and_reaches_the_effort_asked(monkeypatch):
+    """climb_to_extreme at a lower bar (fast): every step keeps a unique puzzle of the same
+    solution, and it stops once the exact solver's effort reaches the bar."""
+    import solver.kinds.sudoku.generator as gen
+    from solver.kinds.sudoku.search import search_effort
+
+    monkeypatch.setattr(gen, "EXTREME_EFFORT", 4)
+    rng = np.random.default_rng(5)
+    start = generate(rng, Grade.SEARCH)
+    made = gen.climb_to_extreme(start, rng)
+    assert made is not None and made.grade == Grade.EXTREME
+    assert search_effort(made.puzzle) >= 4 and count_solutions(made.puzzle) == 1
+    assert np.array_equal(made.solution, start.solution)
+    monkeypatch.setattr(gen, "EXTREME_EFFORT", 10_000)
+    assert gen.climb_to_extreme(start, rng, tries=3) is None  # out of tries: no false EXTREME

@@ -21,7 +21,7 @@ from solver.kinds.sudoku import Sudoku, format_sudoku
 from solver.kinds.sudoku.generator import GeneratedSudoku, generate
 from solver.kinds.sudoku.grading import Grade
 
-GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: "Hard"}
+GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: "Hard", Grade.EXTREME: "Hardest"}
 
 
 class SudokuPanel(PuzzlePanel):
@@ -139,7 +139,8 @@ class SudokuPanel(PuzzlePanel):
         rng = np.random.default_rng(seed)
         started = self.generator.start(lambda: generate(rng, grade))
         if started:
-            self.show_message(f"Generating a {GRADE_LABELS[grade].lower()} puzzle…", INFO)
+            wait = " (the hardest take several seconds)" if grade == Grade.EXTREME else ""
+            self.show_message(f"Generating a {GRADE_LABELS[grade].lower()} puzzle…{wait}", INFO)
         return started
 
     @Slot(object)

@@ -172,12 +172,28 @@ def search_cells(
     With `shuffle`, digits are tried in a random order at every branch (the grid generator).
     With `exclude` = (cell, digit), only solutions without that digit in that cell count.
     """
+    found, first, _ = _search(cells, limit, shuffle, exclude)
+    return found, first
+
+
+def search_effort(grid: np.ndarray | Sequence[int]) -> int:
+    """How hard `grid` is for the exact solver: the branch points of the whole search tree that
+    finds its solutions and proves there is no second (propagation of singles at every node,
+    the most constrained cell branched on). 0: singles propagation alone solves it; the rating
+    behind `Grade.EXTREME` (solver/kinds/sudoku/grading.py)."""
+    return _search(grid_cells(grid), 2, None, None)[2]
+
+
+def _search(
+    cells: Sequence[int], limit: int, shuffle: random.Random | None, exclude: tuple[int, int] | None,
+) -> tuple[int, np.ndarray | None, int]:
+    """(solutions found up to `limit`, the first, branch points visited)."""
     start = boards_from_cells(cells)
     if start is None:
-        return 0, None
+        return 0, None, 0
     if exclude is not None:
         start[0][exclude[1] - 1] &= ~_CELL_BIT[exclude[0]]
-    found = 0
+    found = branches = 0
     first: Boards | None = None
     stack: list[tuple[Boards, int]] = [start]
     while stack:
@@ -192,6 +208,7 @@ def search_cells(
             if found >= limit:
                 break
             continue
+        branches += 1
         bit = _branch_cell(boards, placed)
         cell = bit.bit_length() - 1
         digits = [d for d in _DIGITS if boards[d] & bit]
@@ -206,7 +223,7 @@ def search_cells(
                     child[e] &= keep
             child[d] &= ~_PEER_MASK[cell]
             stack.append((child, placed | bit))
-    return found, None if first is None else _grid_of(first)
+    return found, None if first is None else _grid_of(first), branches
 
 
 def has_other_solution(cells: Sequence[int], cell: int, digit: int) -> bool:
