@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from gui.colours import CHANGED, CONFLICT
 from gui.commands import push_edit
 from gui.models import ModelCache, ModelChoice, read_card
 from gui.pass_frame import KEEP_THINKING, OTHER_VIEWS, PassFrame
@@ -32,6 +33,7 @@ from gui.run import Run, RunState
 from gui.runner import KEEP_THINKING_PASSES, Runner
 from gui.settings import AppSettings
 from gui.solve_job import SolveOptions, SolveRequest
+from gui.views.legend import Legend, LegendEntry, Swatch
 from gui.views.message_banner import MessageBanner
 from gui.views.pass_timeline import PassTimeline
 from solver.documents import read_document
@@ -89,6 +91,7 @@ class PuzzlePanel(QWidget):
 
         self.banner = MessageBanner()
         self.timeline = PassTimeline()
+        self.legend = Legend(self.legend_entries())
         self.runner = Runner(self)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
@@ -117,6 +120,7 @@ class PuzzlePanel(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(top)
         layout.addWidget(board, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.result_label)
         layout.addWidget(self.model_note)
         layout.addLayout(self.solve_buttons())
@@ -140,6 +144,19 @@ class PuzzlePanel(QWidget):
     def commands(self) -> list[Command]:
         """This tab's menu entries (New Sudoku, New maze, Enter givens ...)."""
         return []
+
+    def legend_entries(self) -> list[LegendEntry]:
+        """What each mark on this tab's board means (a kind's package says for its own board)."""
+        return [
+            LegendEntry(Swatch.DOT, CHANGED, "changed since the last pass"),
+            LegendEntry(Swatch.FRAME, CONFLICT, "breaks a rule"),
+        ]
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Light and dark boards paint in other colours: the legend follows the palette.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "legend"):
+            self.legend.set_entries(self.legend_entries())
+        super().changeEvent(event)
 
     def title_text(self) -> str:
         """What the window title names: where the puzzle came from, marked when edited since."""
@@ -420,6 +437,8 @@ class PuzzlePanel(QWidget):
             self.show_message(f"The model could not run: {run.error}", ERROR)
         if run.state is RunState.DONE:
             self.timeline.refresh(target=run.result_frame())
+        else:
+            self.timeline.refresh()  # the chart's axis shrinks to the passes made
         self._describe()
         self._update_buttons()
         self.statusChanged.emit()

@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 
 from gui.colours import ARC_NAMES, ARC_PALETTE
 from gui.commands import push_edit
+from gui.kinds.arc.legend import arc_legend
 from gui.kinds.arc.state import ArcAnswerState, parse_size
 from gui.pass_frame import PassFrame
 from gui.puzzle_panel import PanelContext, PuzzlePanel
 from gui.result_text import ERROR, INFO
 from gui.run import Run
 from gui.views.grid_view import GridView
+from gui.views.legend import LegendEntry
 from solver.kinds import Kind, Record
 from solver.kinds.arc import ArcPair, ArcTask, format_arc_task
 from solver.kinds.arc.formats import read_arc_document
@@ -159,6 +161,7 @@ class ArcPanel(PuzzlePanel):
         layout.addWidget(self.note)
         layout.addWidget(self.model_note)
         layout.addLayout(columns, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.result_label)
         layout.addWidget(self.timeline)
 
@@ -356,6 +359,9 @@ class ArcPanel(PuzzlePanel):
         self.statusChanged.emit()
 
     # -- solving -------------------------------------------------------------------------------
+
+    def legend_entries(self) -> list[LegendEntry]:
+        return arc_legend(self.palette())
 
     def no_model_text(self) -> str:
         return ("No trained ARC model is installed (none ships yet), so Solve is off; the painting tools "

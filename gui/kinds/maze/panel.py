@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
 
 from gui.background import BackgroundTask
 from gui.colours import MAZE_COLOURS
+from gui.kinds.maze.legend import maze_legend
 from gui.kinds.maze.state import MazeBoardState, path_mask
 from gui.pass_frame import PassFrame
 from gui.puzzle_list import PuzzleList
 from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
 from gui.result_text import ERROR
 from gui.views.grid_view import GridView
+from gui.views.legend import LegendEntry
 from solver.kinds import Kind, Record
 from solver.kinds.maze import GOAL, START, WALL, Maze, format_maze
 from solver.kinds.maze.generator import generate_maze
@@ -85,6 +87,9 @@ class MazePanel(PuzzlePanel):
 
     def commands(self) -> list[Command]:
         return [Command("Puzzle", "New &maze", lambda: self.new_maze(self.size_spin.value()), "Ctrl+M")]
+
+    def legend_entries(self) -> list[LegendEntry]:
+        return maze_legend(self.palette())
 
     def focus_board(self) -> None:
         self.view.setFocus()

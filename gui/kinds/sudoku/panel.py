@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from gui.background import BackgroundTask
 from gui.kinds.sudoku.board_view import SudokuBoardView
+from gui.kinds.sudoku.legend import sudoku_legend
 from gui.kinds.sudoku.state import SudokuBoardState, cell_label, uniqueness_note
 from gui.pass_frame import PassFrame
 from gui.puzzle_list import PuzzleList
 from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
 from gui.result_text import ERROR, INFO, WARNING
+from gui.views.legend import LegendEntry
 from solver.kinds import Kind, Record
 from solver.kinds.sudoku import Sudoku, format_sudoku
 from solver.kinds.sudoku.generator import GeneratedSudoku, generate
@@ -65,6 +67,9 @@ class SudokuPanel(PuzzlePanel):
         made.append(Command("Edit", "Enter &givens", lambda: self.set_entering_givens(not self.entering_givens),
                             "Ctrl+E", "Typed digits become the puzzle's givens", checked=lambda: self.entering_givens))
         return made
+
+    def legend_entries(self) -> list[LegendEntry]:
+        return sudoku_legend(self.palette())
 
     def focus_board(self) -> None:
         self.board.setFocus()

@@ -1,0 +1,128 @@
+"""The window explains itself (#17): a legend for every mark on the boards, a chart with axis
+titles over the passes of the run, a first-run hint, a Help page, plain status and About."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+from gui.colours import CHANGED, CONFLICT, MAZE_COLOURS, BoardColours
+from gui.views.legend import Swatch
+from solver.halting import StepOutput
+from tests.gui.helpers import PUZZLE, make_window, wait_done
+
+
+def _marks(panel) -> set[tuple[Swatch, str]]:
+    return {(e.swatch, QColor(e.colour).name()) for e in panel.legend.entries}
+
+
+# -- legends -----------------------------------------------------------------------------------
+
+
+def test_the_sudoku_legend_names_every_mark_the_board_paints(qtbot):
+    window = make_window(qtbot)
+    panel = window.panel_for("sudoku")
+    assert panel.legend.isVisible() and panel.legend.height() >= panel.legend.heightForWidth(panel.legend.width())
+    colours = BoardColours.from_palette(panel.board.palette())
+    marks = _marks(panel)
+    assert (Swatch.SHADES, colours.answer.name()) in marks  # confidence shading
+    assert (Swatch.DOT, colours.changed.name()) in marks  # changed since the last pass
+    assert (Swatch.FRAME, colours.conflict.name()) in marks  # a given the model overwrote
+    assert (Swatch.TEXT, colours.conflict.name()) in marks  # red (brown over shading) cells
+    red = next(e for e in panel.legend.entries if e.swatch is Swatch.TEXT and e.colour == colours.conflict)
+    assert "brown" in red.text and colours.conflict_fill in red.under
+    for colour in (colours.given, colours.entry):
+        assert (Swatch.TEXT, colour.name()) in marks
+    assert any(e.italic for e in panel.legend.entries)  # unsure digits are italic
+
+
+def test_the_maze_legend_names_each_of_its_colours_and_marks(qtbot):
+    window = make_window(qtbot)
+    panel = window.panel_for("maze")
+    marks = _marks(panel)
+    names = {c for _, c in marks}
+    assert {QColor(c).name() for c in MAZE_COLOURS} <= names  # wall, open, S, G, path
+    assert (Swatch.DOT, CHANGED.name()) in marks and (Swatch.FRAME, CONFLICT.name()) in marks
+    assert (Swatch.SHADES, QColor(MAZE_COLOURS[4]).name()) in marks
+
+
+def test_the_arc_legend_names_the_mark_on_the_models_answer(qtbot):
+    window = make_window(qtbot)
+    panel = window.panel_for("arc")
+    window.tabs.setCurrentWidget(panel)
+    assert panel.legend.isVisible()
+    assert (Swatch.DOT, CHANGED.name()) in _marks(panel)
+
+
+def test_the_legend_is_each_kinds_own(qtbot):
+    """The legend comes from the kind's gui package (gui/kinds/<kind>/legend.py)."""
+    window = make_window(qtbot)
+    for name, panel in window.panels.items():
+        module = __import__(f"gui.kinds.{name}.legend", fromlist=["x"])
+        made = getattr(module, f"{name}_legend")(panel.palette())
+        assert [(e.swatch, e.colour.name(), e.text) for e in made] == \
+            [(e.swatch, e.colour.name(), e.text) for e in panel.legend.entries]
+
+
+# -- the chart ---------------------------------------------------------------------------------
+
+
+def _halts_at(n: int):
+    def wrap(step):
+        calls = [0]
+
+        def run(tokens, y, z):
+            out = step(tokens, y, z)
+            calls[0] += 1
+            halt = np.full(len(tokens), 9.0 if calls[0] >= n else -9.0, np.float32)
+            return StepOutput(out.y, out.z, out.logits, halt, out.inner_logits)
+
+        return run
+
+    return wrap
+
+
+def test_the_chart_has_axis_titles_and_spans_the_passes_of_a_short_run(qtbot):
+    """A 2-pass solve fills the chart (it sat in the left 3% of a fixed 32-pass axis)."""
+    window = make_window(qtbot, retry_tta=0)
+    panel = window.panel_for("sudoku")
+    chart = panel.timeline.chart
+    assert chart.X_TITLE == "pass" and chart.Y_TITLE
+    assert chart.capacity == 32  # before a run: the model card's cap, what the solve may use
+    panel.paste_text(PUZZLE)
+    panel.step_wrapper = _halts_at(2)
+    assert panel.solve()
+    wait_done(qtbot, panel)
+    assert panel.run.passes() == 2
+    assert chart.capacity == 2
+    assert chart.ticks() == [1, 2]
+    labels = [label for label, _, _ in chart.legend()]
+    assert "halt probability" in labels and "confident cells" in labels and any("halts" in t for t in labels)
+
+
+def test_the_chart_spans_the_cap_while_passes_may_still_come(qtbot):
+    window = make_window(qtbot, retry_tta=0, max_passes=6, halt_threshold=1.0)
+    panel = window.panel_for("sudoku")
+    panel.paste_text(PUZZLE)
+
+    def slow(step):
+        def run(tokens, y, z):
+            time.sleep(0.3)
+            return step(tokens, y, z)
+
+        return run
+
+    panel.step_wrapper = slow
+    panel.solve()
+    try:
+        qtbot.waitUntil(lambda: panel.run is not None and len(panel.run.frames) >= 1, timeout=20000)
+        assert panel.runner.running and panel.timeline.chart.capacity == 6
+        ticks = panel.timeline.chart.ticks()
+        assert ticks[0] == 1 and ticks[-1] == 6 and ticks == sorted(set(ticks))
+        panel.cancel()
+        wait_done(qtbot, panel)
+        assert panel.timeline.chart.capacity == max(2, panel.run.passes())  # stopped: the passes it made
+    finally:
+        panel.runner.shutdown()
