@@ -27,6 +27,7 @@ from gui.run import ModelUsed
 from gui.samples import list_samples
 from gui.settings import AppSettings, load_settings, save_settings
 from gui.theme import apply_theme
+from gui.views.help_dialog import HelpDialog, help_html
 from gui.views.settings_dialog import KindModel, SettingsDialog
 from solver import kinds
 from solver.documents import read_document
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._update_status)
 
         self._checks: list[tuple[PuzzlePanel, Command, QAction]] = []
+        self._help: HelpDialog | None = None
         self._build_menus()
         self._restore_geometry()
         self._tab_changed(0)
@@ -189,6 +191,8 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("Next inner step", lambda: self.panel.timeline.step_fine(1), "Ctrl+Shift+Right"))
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&How it works", self.show_help, key.HelpContents,
+                                         "What a pass, the halt head and the rule checker are; the shortcuts"))
         about = self._action("&About TRM Puzzles", self.about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(about)
@@ -313,6 +317,34 @@ class MainWindow(QMainWindow):
             note = f" Its card says: {card.provenance['note']}." if card.provenance.get("note") else ""
             lines.append(f"{title}: <b>{choice.path.name}</b>{mine}; accuracy: {accuracy}; up to {card.max_passes} passes.{note}")
         return "<br>".join(lines)
+
+    def help_html(self) -> str:
+        """Help ▸ How it works, with the shortcuts of the window's actions as they are now."""
+        tabs = [(panel.kind.title, panel.help_text()) for panel in self.panels.values()]
+        return help_html(self.all_actions(), tabs)
+
+    def all_actions(self) -> list[QAction]:
+        """Every action of the menus in menu order, then any other of the window's (each once)."""
+        found: list[QAction] = []
+
+        def visit(actions: list[QAction]) -> None:
+            for action in actions:
+                if action.menu() is not None:
+                    visit(action.menu().actions())
+                elif action not in found and not action.isSeparator():
+                    found.append(action)
+
+        visit(self.menuBar().actions())
+        visit(self.actions())
+        return found
+
+    def show_help(self) -> None:
+        """Help ▸ How it works (non-modal: it can stay open beside the board)."""
+        if self._help is None:
+            self._help = HelpDialog([], parent=self)
+        self._help.browser.setHtml(self.help_html())
+        self._help.show()
+        self._help.raise_()
 
     def about(self) -> None:
         """Help ▸ About."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, Signal, Slot
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gui.colours import CHANGED, CONFLICT
@@ -92,6 +92,11 @@ class PuzzlePanel(QWidget):
         self.banner = MessageBanner()
         self.timeline = PassTimeline()
         self.legend = Legend(self.legend_entries())
+        self.hint = QLabel()  # the first-run hint: what to do in an empty tab
+        self.hint.setWordWrap(True)
+        self.hint.setAccessibleName("Getting started")
+        self.hint.setStyleSheet("QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 6px; }")
+        self.hint.hide()
         self.runner = Runner(self)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
@@ -118,6 +123,7 @@ class PuzzlePanel(QWidget):
         """Top to bottom: banner, `top`, the board, the result line, the solve buttons, the timeline."""
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.hint)
         layout.addLayout(top)
         layout.addWidget(board, 1)
         layout.addWidget(self.legend)
@@ -151,6 +157,23 @@ class PuzzlePanel(QWidget):
             LegendEntry(Swatch.DOT, CHANGED, "changed since the last pass"),
             LegendEntry(Swatch.FRAME, CONFLICT, "breaks a rule"),
         ]
+
+    def help_text(self) -> str:
+        """This tab's paragraph of Help ▸ How it works (html): its rules and its board's keys."""
+        return ""
+
+    def hint_text(self) -> str:
+        """What to do first, while the tab has no puzzle to solve ("" once it has one)."""
+        return ""
+
+    def _update_hint(self) -> None:
+        text = self.hint_text()
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._update_hint()
+        super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         # Light and dark boards paint in other colours: the legend follows the palette.
@@ -225,6 +248,7 @@ class PuzzlePanel(QWidget):
         else:
             self.source, self.edited = source, False
         self._update_buttons()
+        self._update_hint()
         self.statusChanged.emit()
         self.titleChanged.emit(self.title_text())
 

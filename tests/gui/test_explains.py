@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 
 from gui.colours import CHANGED, CONFLICT, MAZE_COLOURS, BoardColours
 from gui.views.legend import Swatch
@@ -126,3 +126,51 @@ def test_the_chart_spans_the_cap_while_passes_may_still_come(qtbot):
         assert panel.timeline.chart.capacity == max(2, panel.run.passes())  # stopped: the passes it made
     finally:
         panel.runner.shutdown()
+
+
+# -- first-run hint and help -------------------------------------------------------------------
+
+
+def test_the_empty_window_shows_a_first_run_hint_that_goes_once_there_is_a_puzzle(qtbot):
+    window = make_window(qtbot)
+    panel = window.panel_for("sudoku")
+    assert panel.hint.isVisible() and "Solve" in panel.hint.text() and "F1" in panel.hint.text()
+    panel.paste_text(PUZZLE)
+    assert not panel.hint.isVisible()
+    panel.clear_board()
+    assert panel.hint.isVisible()
+    for name in ("maze", "arc"):
+        other = window.panel_for(name)
+        window.tabs.setCurrentWidget(other)
+        assert other.hint.isVisible() and "Sample puzzles" in other.hint.text()
+
+
+def test_help_explains_passes_the_halt_head_and_the_checker_and_lists_every_shortcut(qtbot):
+    window = make_window(qtbot)
+    help_action = next(a for a in window.all_actions() if a.text() == "&How it works")
+    help_action.trigger()
+    dialog = window._help
+    assert dialog is not None and dialog.isVisible()
+    text = " ".join(dialog.browser.toPlainText().split())
+    for words in ("A pass.", "The halt head.", "The rule checker.", "Keyboard shortcuts"):
+        assert words in text
+    for panel in window.panels.values():
+        assert panel.kind.title in text
+    with_keys = [a for a in window.all_actions() if not a.shortcut().isEmpty()]
+    assert len(with_keys) > 15
+    for action in with_keys:
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        assert f"{keys} {action.text().replace('&', '').rstrip('…')}" in text, action.text()
+
+
+def test_the_shortcut_list_follows_the_actions(qtbot):
+    """Made from the QActions when the page opens: a new one is listed, a changed key is too."""
+    window = make_window(qtbot)
+    extra = QAction("Frobnicate", window)
+    extra.setShortcut(QKeySequence("Ctrl+Alt+J"))
+    window.addAction(extra)
+    solve = next(a for a in window.all_actions() if a.text() == "Sol&ve")
+    solve.setShortcut(QKeySequence("Ctrl+Alt+S"))
+    window.show_help()
+    text = " ".join(window._help.browser.toPlainText().split())
+    assert "Ctrl+Alt+J Frobnicate" in text and "Ctrl+Alt+S Solve" in text and "F5 Solve" not in text

@@ -363,6 +363,17 @@ class ArcPanel(PuzzlePanel):
     def legend_entries(self) -> list[LegendEntry]:
         return arc_legend(self.palette())
 
+    def help_text(self) -> str:
+        return ("<p>ARC has no rule checker: any well-formed grid is an answer, and only the task's own "
+                "test output could say whether it is right. Paint your answer with the palette (keys 0–9) "
+                "and compare it with the model's.</p>")
+
+    def hint_text(self) -> str:
+        if self.task is not None:
+            return ""
+        return ("<b>Getting started:</b> open an ARC task JSON (Ctrl+O) or pick File ▸ Sample puzzles; paint "
+                "your answer from the demonstration pairs.")
+
     def no_model_text(self) -> str:
         return ("No trained ARC model is installed (none ships yet), so Solve is off; the painting tools "
                 "work without one. To try a model anyway, choose its file in Preferences ▸ ARC model: "

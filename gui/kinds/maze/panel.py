@@ -91,6 +91,17 @@ class MazePanel(PuzzlePanel):
     def legend_entries(self) -> list[LegendEntry]:
         return maze_legend(self.palette())
 
+    def help_text(self) -> str:
+        return ("<p>The rule checker accepts an answer that keeps the maze as it is and draws one shortest "
+                "path from S to G through open cells. Click or drag on open cells to draw walls, on walls to "
+                "erase them (or use the right button); drag S or G to move them.</p>")
+
+    def hint_text(self) -> str:
+        if self.source or self.edited:
+            return ""
+        return ("<b>Getting started:</b> draw walls on this open field, generate a maze with <b>New maze</b> "
+                "(Ctrl+M), or pick File ▸ Sample puzzles; then <b>Solve</b> (F5).")
+
     def focus_board(self) -> None:
         self.view.setFocus()
 

@@ -71,6 +71,20 @@ class SudokuPanel(PuzzlePanel):
     def legend_entries(self) -> list[LegendEntry]:
         return sudoku_legend(self.palette())
 
+    def help_text(self) -> str:
+        return ("<p>The rule checker accepts an answer that keeps every given and has each digit once in "
+                "every row, column and 3×3 box. Click a cell or move with the arrow keys; 1–9 write a digit, "
+                "0, Space, Delete or Backspace clear it. With Edit ▸ Enter givens on, typed digits become the "
+                "puzzle; off, they are your own entries, which the model ignores.</p>")
+
+    def hint_text(self) -> str:
+        if self.state.puzzle().n_givens:
+            return ""
+        return ("<b>Getting started:</b> type a puzzle's givens on the board (Enter givens is on), paste one "
+                "(Ctrl+V), pick File ▸ Sample puzzles, or make a new one with Ctrl+1 (easy) to Ctrl+3 (hard). "
+                "Then press <b>Solve</b> (F5) and watch the model work pass by pass. Help ▸ How it works (F1) "
+                "explains what you see.")
+
     def focus_board(self) -> None:
         self.board.setFocus()
 
