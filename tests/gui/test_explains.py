@@ -9,6 +9,9 @@ import numpy as np
 from PySide6.QtGui import QAction, QColor, QKeySequence
 
 from gui.colours import CHANGED, CONFLICT, MAZE_COLOURS, BoardColours
+from gui.models import read_card
+from gui.run import ModelUsed
+from gui.views.about import accuracy_table
 from gui.views.legend import Swatch
 from solver.halting import StepOutput
 from tests.gui.helpers import PUZZLE, make_window, wait_done
@@ -174,3 +177,54 @@ def test_the_shortcut_list_follows_the_actions(qtbot):
     window.show_help()
     text = " ".join(window._help.browser.toPlainText().split())
     assert "Ctrl+Alt+J Frobnicate" in text and "Ctrl+Alt+S Solve" in text and "F5 Solve" not in text
+
+
+# -- status bar and About ----------------------------------------------------------------------
+
+
+def _used(provider: str, line: str, device: str = "") -> ModelUsed:
+    return ModelUsed(name="sudoku", path="sudoku.onnx", origin="shipped", provider=provider, provider_line=line,
+                     max_passes=32, threshold=0.5, measured=True, device=device)
+
+
+LOADER = "CUDA provider failed to load: libcublasLt.so.13: cannot open shared object file: No such file or directory"
+
+
+def test_the_status_bar_says_cpu_and_puts_why_not_cuda_in_the_tooltip_and_about(qtbot):
+    window = make_window(qtbot)
+    window._model_used("sudoku", _used("CPUExecutionProvider", f"CPU ({LOADER})"))
+    assert window.provider_label.text() == "CPU"
+    assert LOADER in window.provider_label.toolTip()
+    assert LOADER in window.about_text()
+
+
+def test_the_status_bar_names_the_cuda_device(qtbot):
+    window = make_window(qtbot)
+    window._model_used("sudoku", _used("CUDAExecutionProvider", "CUDA (GPU, carry kept on the device)",
+                                       "NVIDIA GeForce RTX 4070"))
+    assert window.provider_label.text() == "CUDA (NVIDIA GeForce RTX 4070)"
+    assert "CUDA (NVIDIA GeForce RTX 4070)" in window.about_text()
+
+
+def test_after_a_real_solve_the_status_bar_holds_a_device_and_no_loader_message(qtbot):
+    window = make_window(qtbot, retry_tta=0, max_passes=2)
+    panel = window.panel_for("sudoku")
+    panel.paste_text(PUZZLE)
+    assert panel.solve()
+    wait_done(qtbot, panel)
+    text = window.provider_label.text()
+    assert text == "CPU" or (text.startswith("CUDA (") and text.endswith(")"))
+    assert "lib" not in text and ".so" not in text and len(text) < 40
+
+
+def test_about_shows_model_training_and_accuracy_as_tables(qtbot):
+    window = make_window(qtbot)
+    text = window.about_text()
+    card = read_card(window.choice("sudoku").path)
+    assert text.count("<table") >= 2  # facts and accuracy for the Sudoku model at least
+    for value in card.accuracy.values():
+        assert f"{value:.1%}" in text
+    assert f"{card.provenance['step']:,} steps" in text and "Training" in text and "Measured accuracy" in text
+    table = accuracy_table(card.accuracy)
+    assert table.count("<tr>") < len(card.accuracy)  # test sets by settings, not one line per number
+    assert "<th>no retry</th>" in table and "<th>unverified retried over 4 views</th>" in table
