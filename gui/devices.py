@@ -43,5 +43,5 @@ def why_not_cuda(provider: str, provider_line: str) -> str:
     """Why the model runs on the CPU, from the session's provider line ("" on CUDA)."""
     if provider == CUDA_PROVIDER:
         return ""
-    head, _, reason = provider_line.partition("(")
-    return reason.rstrip(")").strip() if reason else provider_line.strip()
+    _, _, reason = provider_line.partition("(")
+    return reason.removesuffix(")").strip() if reason else provider_line.strip()

@@ -419,7 +419,6 @@ class MainWindow(QMainWindow):
         choice = self.choice(panel.name)
         self.model_label.setText(f"Model: {choice.label}")
         self.model_label.setToolTip(choice.note)
-        used = self._used.get(panel.name)
         # A device name only: why CUDA is not used can be a long loader message, cut off at
         # small widths, so it goes to the tooltip and the About box.
         text, tip = self.device_status()
