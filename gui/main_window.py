@@ -38,6 +38,10 @@ from solver.models import shipped_model
 log = logging.getLogger(__name__)
 
 APP_TITLE = "TRM Puzzles"
+# The smallest window in which every tab lays out without overlap or clipping (tests/gui/
+# test_explains.py checks it): the Sudoku tab's first-run hint, board, legend, buttons and chart
+# need about 580 px of height inside the menus, tabs and status bar; 700 fits a 1366x768 screen.
+MINIMUM_SIZE = (760, 700)
 
 
 def file_filter(kind: kinds.Kind) -> str:
@@ -56,7 +60,7 @@ class MainWindow(QMainWindow):
         self.models = ModelCache()
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        self.setMinimumSize(720, 640)
+        self.setMinimumSize(*MINIMUM_SIZE)
 
         context = PanelContext(lambda: self.settings, self.choice, self.models)
         self.panels: dict[str, PuzzlePanel] = {}

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -92,6 +92,14 @@ class Legend(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(max(self._widths(), default=0), _ROW if self._entries else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Box layouts inside a main window do not always ask heightForWidth: a minimum height
+        # for this width keeps a wrapped second row from being painted over the board.
+        need = self.heightForWidth(self.width())
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
+        super().resizeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -6,13 +6,28 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
 
 from gui.colours import CHANGED, CONFLICT, MAZE_COLOURS, BoardColours
+from gui.kinds.sudoku.board_view import SudokuBoardView
 from gui.models import read_card
 from gui.run import ModelUsed
+from gui.samples import list_samples
 from gui.views.about import accuracy_table
-from gui.views.legend import Swatch
+from gui.views.grid_view import GridView
+from gui.views.halt_chart import HaltChart
+from gui.views.legend import Legend, Swatch
 from solver.halting import StepOutput
 from tests.gui.helpers import PUZZLE, make_window, wait_done
 
@@ -228,3 +243,71 @@ def test_about_shows_model_training_and_accuracy_as_tables(qtbot):
     table = accuracy_table(card.accuracy)
     assert table.count("<tr>") < len(card.accuracy)  # test sets by settings, not one line per number
     assert "<th>no retry</th>" in table and "<th>unverified retried over 4 views</th>" in table
+
+
+# -- the minimum window size -------------------------------------------------------------------
+
+_KEY_WIDGETS = (QAbstractButton, QLabel, QComboBox, QLineEdit, QSpinBox, QSlider, QScrollArea, GridView,
+                SudokuBoardView, Legend, HaltChart)
+
+
+def _key_widgets(panel) -> list:
+    """The panel's visible controls and views, not those inside a scroll area (scrolled by design)."""
+    found = []
+    for widget in panel.findChildren(QWidget):
+        if not isinstance(widget, _KEY_WIDGETS) or not widget.isVisibleTo(panel) or widget.width() <= 0:
+            continue
+        parent, scrolled = widget.parentWidget(), False
+        while parent is not None and parent is not panel:
+            scrolled = scrolled or isinstance(parent, (QScrollArea, QComboBox, QSpinBox))
+            parent = parent.parentWidget()
+        if not scrolled:
+            found.append(widget)
+    return found
+
+
+def _rect(widget, panel) -> QRect:
+    return QRect(widget.mapTo(panel, QPoint(0, 0)), widget.size())
+
+
+def _problems(panel) -> list[str]:
+    problems = []
+    hint = panel.minimumSizeHint()
+    if hint.width() > panel.width() or hint.height() > panel.height():
+        problems.append(f"the tab needs {hint.width()}x{hint.height()}, has {panel.width()}x{panel.height()}")
+    widgets = _key_widgets(panel)
+    for widget in widgets:
+        name = f"{type(widget).__name__} {getattr(widget, 'text', lambda: '')()!r}"
+        if isinstance(widget, QAbstractButton | QComboBox) and widget.sizeHint().width() > widget.width():
+            problems.append(f"{name} is clipped: needs {widget.sizeHint().width()} px, has {widget.width()}")
+        if isinstance(widget, QLabel) and not widget.wordWrap() and widget.sizeHint().width() > widget.width():
+            problems.append(f"{name} is clipped: needs {widget.sizeHint().width()} px, has {widget.width()}")
+        if isinstance(widget, Legend) and widget.height() < widget.heightForWidth(widget.width()):
+            problems.append("the legend's rows are cut off")
+        if not panel.rect().contains(_rect(widget, panel)):
+            problems.append(f"{name} sticks out of the tab")
+    for i, a in enumerate(widgets):
+        for b in widgets[i + 1:]:
+            if a.isAncestorOf(b) or b.isAncestorOf(a):
+                continue
+            if _rect(a, panel).intersects(_rect(b, panel)):
+                problems.append(f"{type(a).__name__} {_rect(a, panel)} overlaps {type(b).__name__} {_rect(b, panel)}")
+    return problems
+
+
+def test_at_the_minimum_size_nothing_overlaps_or_is_clipped(qtbot):
+    """The ARC tab at 720x640 overlapped its grids and showed "eep thinkir"."""
+    window = make_window(qtbot)
+    window.resize(window.minimumSize())
+    assert window.minimumSize().width() >= 720 and window.minimumSize().height() <= 720
+    problems = []
+    for name, panel in window.panels.items():
+        window.tabs.setCurrentWidget(panel)
+        for state in ("empty", "loaded"):
+            if state == "loaded":
+                samples = list_samples(name, panel.kind.suffixes, panel.sample_labels)
+                assert window.open_path(samples[-1].path, name)
+            qtbot.wait(20)  # the layout settles (a legend may wrap)
+            assert window.size() == window.minimumSize()
+            problems += [f"{name} ({state}): {p}" for p in _problems(panel)]
+    assert problems == []

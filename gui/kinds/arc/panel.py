@@ -87,7 +87,7 @@ class ArcPanel(PuzzlePanel):
         pairs_scroll = QScrollArea()
         pairs_scroll.setWidgetResizable(True)
         pairs_scroll.setWidget(self.pairs_box)
-        pairs_scroll.setMinimumWidth(260)
+        pairs_scroll.setMinimumWidth(200)
         self.test_choice = QComboBox()
         self.test_choice.setAccessibleName("Test input")
         self.test_view = GridView(ARC_PALETTE, cell_hint=16)
@@ -100,6 +100,7 @@ class ArcPanel(PuzzlePanel):
         self.model_view.setAccessibleName("Model's answer")
         self.model_view.clear()
         self.model_label = QLabel("Model's answer")
+        self.model_label.setWordWrap(True)  # "Model's answer 30×30 (pass 12)" in a narrow column
         self.size_edit = QLineEdit("3x3")
         self.size_edit.setMaximumWidth(70)
         self.size_edit.setToolTip("Rows x columns, e.g. 10x20; the top-left content is kept")
@@ -111,7 +112,10 @@ class ArcPanel(PuzzlePanel):
         self.fill_radio = QRadioButton("Flood fill")
         self.paint_radio.setChecked(True)
         self.palette_group = QButtonGroup(self)
-        palette_row = QHBoxLayout()
+        # Two rows of five: one row of ten needs more width than the answer's column has at the
+        # window's minimum size.
+        palette_row = QGridLayout()
+        palette_row.setSpacing(2)
         for index, hex_colour in enumerate(ARC_PALETTE):
             button = QToolButton()
             button.setCheckable(True)
@@ -123,8 +127,8 @@ class ArcPanel(PuzzlePanel):
                 "QToolButton:checked { border: 3px solid palette(highlight); }"
             )
             self.palette_group.addButton(button, index)
-            palette_row.addWidget(button)
-        palette_row.addStretch(1)
+            palette_row.addWidget(button, index // 5, index % 5)
+        palette_row.setColumnStretch(5, 1)
         self.palette_group.button(self.colour).setChecked(True)
 
         test_box = QVBoxLayout()
@@ -134,10 +138,15 @@ class ArcPanel(PuzzlePanel):
         answer_box = QVBoxLayout()
         answer_box.addWidget(QLabel("Your answer"))
         tools = QHBoxLayout()
-        for w in (self.paint_radio, self.fill_radio, self.size_edit, self.resize_button):
+        for w in (self.paint_radio, self.fill_radio):
             tools.addWidget(w)
         tools.addStretch(1)
         answer_box.addLayout(tools)
+        sizing = QHBoxLayout()
+        for w in (self.size_edit, self.resize_button):
+            sizing.addWidget(w)
+        sizing.addStretch(1)
+        answer_box.addLayout(sizing)
         answer_box.addLayout(palette_row)
         answer_box.addWidget(self.answer_view, 1)
         grid_buttons = QHBoxLayout()
@@ -148,7 +157,6 @@ class ArcPanel(PuzzlePanel):
         model_box = QVBoxLayout()
         model_box.addWidget(self.model_label)
         model_box.addWidget(self.model_view, 1)
-        model_box.addLayout(self.solve_buttons())
 
         columns = QHBoxLayout()
         columns.addWidget(pairs_scroll, 3)
@@ -163,6 +171,7 @@ class ArcPanel(PuzzlePanel):
         layout.addLayout(columns, 1)
         layout.addWidget(self.legend)
         layout.addWidget(self.result_label)
+        layout.addLayout(self.solve_buttons())
         layout.addWidget(self.timeline)
 
         self.palette_group.idClicked.connect(self.set_colour)
