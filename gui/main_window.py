@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QTabWidget
 
 from gui import kinds as panels
+from gui.documents import read_puzzle_file
 from gui.models import ModelCache, ModelChoice, choose_model, read_card
 from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
 from gui.run import ModelUsed
@@ -32,7 +33,6 @@ from gui.views.about import AboutDialog, accuracy_table, facts_table, training_s
 from gui.views.help_dialog import HelpDialog, help_html
 from gui.views.settings_dialog import KindModel, SettingsDialog
 from solver import kinds
-from solver.documents import read_document
 from solver.models import shipped_model
 
 log = logging.getLogger(__name__)
@@ -236,7 +236,11 @@ class MainWindow(QMainWindow):
         """Open a file in its kind's tab; without `kind`, the content says which kind it is."""
         path = Path(path)
         try:
-            text = read_document(path)
+            text = read_puzzle_file(path)
+        except ValueError as err:
+            self.show_error(f"Could not open {path.name}: {err}")
+            return False
+        try:
             name = kind or kinds.sniff(text, path.name).name
         except ValueError as err:
             self.show_error(str(err))

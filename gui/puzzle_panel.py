@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from gui.colours import CHANGED, CONFLICT
 from gui.commands import push_edit
+from gui.documents import read_puzzle_file
 from gui.models import ModelCache, ModelChoice, read_card
 from gui.pass_frame import KEEP_THINKING, OTHER_VIEWS, PassFrame
 from gui.puzzle_list import PuzzleList
@@ -36,7 +37,6 @@ from gui.solve_job import SolveOptions, SolveRequest
 from gui.views.legend import Legend, LegendEntry, Swatch
 from gui.views.message_banner import MessageBanner
 from gui.views.pass_timeline import PassTimeline
-from solver.documents import read_document
 from solver.kinds import Kind, Record
 from solver.result import SolveResult
 
@@ -289,7 +289,7 @@ class PuzzlePanel(QWidget):
     def open_file(self, path: str | Path) -> bool:
         """Open a document of this tab's kind; a bad file is a message and the puzzle stays."""
         path = Path(path)
-        text = self._read(lambda: read_document(path), "Could not open the file")
+        text = self._read(lambda: read_puzzle_file(path), f"Could not open {path.name}")
         return text is not None and self.open_text(text, path.name, path)
 
     def open_text(self, text: str, name: str, path: Path | None = None) -> bool:

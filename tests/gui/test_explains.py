@@ -4,6 +4,7 @@ titles over the passes of the run, a first-run hint, a Help page, plain status a
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRect
@@ -30,6 +31,8 @@ from gui.views.halt_chart import HaltChart
 from gui.views.legend import Legend, Swatch
 from solver.halting import StepOutput
 from tests.gui.helpers import PUZZLE, make_window, wait_done
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _marks(panel) -> set[tuple[Swatch, str]]:
@@ -311,3 +314,46 @@ def test_at_the_minimum_size_nothing_overlaps_or_is_clipped(qtbot):
             assert window.size() == window.minimumSize()
             problems += [f"{name} ({state}): {p}" for p in _problems(panel)]
     assert problems == []
+
+
+# -- files that are not puzzles ----------------------------------------------------------------
+
+_CODEC_WORDS = ("codec", "utf", "cp1252", "byte", "decode", "csv", "json", "line 1", "0x", "traceback")
+
+
+def _binaries(tmp_path) -> dict[str, bytes]:
+    rng = np.random.default_rng(17)
+    noise = rng.integers(0, 256, 4096).astype(np.uint8).tobytes()
+    # Random bytes with no NUL and none that cp1252 lacks: they decode, and once reached a reader
+    # that spoke of "malformed CSV (new-line character seen in unquoted field ...)".
+    decodable = bytes(b for b in noise if b not in (0, 0x81, 0x8D, 0x8F, 0x90, 0x9D))
+    png = (ROOT / "docs" / "screenshots").glob("*.png")
+    return {"random.bin": noise, "decodable.sdk": decodable, "picture.png": next(png).read_bytes(),
+            "fake16.txt": b"\xff\xfe" + noise[:3001]}
+
+
+def test_opening_a_binary_file_says_so_plainly_and_keeps_the_puzzle(qtbot, tmp_path):
+    window = make_window(qtbot)
+    panel = window.panel_for("sudoku")
+    panel.paste_text(PUZZLE)
+    for name, data in _binaries(tmp_path).items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        for kind in (None, *window.panels):
+            assert not window.open_path(path, kind)
+            text = window.panel.banner.label.text()
+            assert text.startswith(f"Could not open {name}: it is not a text file"), text
+            assert not any(word in text.lower() for word in _CODEC_WORDS), text
+            assert str(tmp_path) not in text
+        assert not panel.open_file(path) and "is not a text file" in panel.banner.label.text()
+    assert "looks like a PNG image" in (window.open_path(tmp_path / "picture.png") or window.panel.banner.label.text())
+    assert panel.copy_text().replace(".", "") == PUZZLE.replace(".", "")  # the puzzle on show stays
+
+
+def test_text_files_in_any_encoding_still_open(qtbot, tmp_path):
+    """The binary check passes what the solver's reader decodes: UTF-16 with its mark, cp1252, a DOS end."""
+    window = make_window(qtbot)
+    for name, data in {"a16.sdk": "\ufeff" + PUZZLE + "\r\n", "a1252.txt": PUZZLE + "  % Müller\r\n\x1a"}.items():
+        path = tmp_path / name
+        path.write_bytes(data.encode("utf-16") if "16" in name else data.encode("cp1252"))
+        assert window.open_path(path, "sudoku"), window.panel.banner.label.text()
