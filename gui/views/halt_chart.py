@@ -66,7 +66,7 @@ class HaltChart(QWidget):
         span = self._capacity
         room = max(2, int((self.width() - 60) // 36))  # a label needs about 36 px
         step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10**9) if span / s <= room)
-        marks = [n for n in range(step, span, step) if span - n >= step / 2 and n - 1 >= step / 2]
+        marks = [n for n in range(step, span, step) if span - n >= step / 2 and n - 1 >= step * 0.75]
         return [1, *marks, span]
 
     def paintEvent(self, event: QPaintEvent) -> None:

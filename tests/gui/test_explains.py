@@ -3,6 +3,7 @@ titles over the passes of the run, a first-run hint, a Help page, plain status a
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -20,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.colours import CHANGED, CONFLICT, MAZE_COLOURS, BoardColours
+from gui.colours import CHANGED, CONFLICT, MAZE_COLOURS, BoardColours, is_dark
 from gui.kinds.sudoku.board_view import SudokuBoardView
 from gui.models import read_card
 from gui.run import ModelUsed
 from gui.samples import list_samples
+from gui.theme import apply_theme
 from gui.views.about import accuracy_table
 from gui.views.grid_view import GridView
 from gui.views.halt_chart import HaltChart
@@ -357,3 +359,26 @@ def test_text_files_in_any_encoding_still_open(qtbot, tmp_path):
         path = tmp_path / name
         path.write_bytes(data.encode("utf-16") if "16" in name else data.encode("cp1252"))
         assert window.open_path(path, "sudoku"), window.panel.banner.label.text()
+
+
+# -- appearance --------------------------------------------------------------------------------
+
+
+def test_appearance_dark_and_light_change_the_palette(qtbot, qapp):
+    """Preferences ▸ Appearance: dark was saved and nothing changed on X11 (or offscreen)."""
+    window = make_window(qtbot)
+    panel = window.panel_for("sudoku")
+    try:
+        for theme, dark in (("dark", True), ("light", False), ("dark", True), ("system", None), ("light", False)):
+            window.apply_settings(dataclasses.replace(window.settings, theme=theme))
+            qapp.processEvents()
+            if dark is None:
+                continue
+            assert is_dark(window.palette()) is dark, theme
+            assert is_dark(panel.board.palette()) is dark and is_dark(window.menuBar().palette()) is dark
+            # the board and its legend paint in the scheme's colours
+            colours = BoardColours.from_palette(panel.board.palette())
+            assert colours.entry.name() == ("#5aa9ff" if dark else "#1a5fb4")
+            assert any(e.colour == colours.entry for e in panel.legend.entries)
+    finally:
+        apply_theme(qapp, "light")
