@@ -31,6 +31,7 @@ class Swatch(enum.Enum):
     DOT = "dot"  # a small dot in the cell's corner
     FRAME = "frame"  # an outlined cell
     TEXT = "text"  # a digit in this colour (bold: `bold`)
+    PENCIL = "pencil"  # small candidate digits
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,15 @@ class Legend(QWidget):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(box.adjusted(3, 3, -3, -3))
+        elif entry.swatch is Swatch.PENCIL:
+            font = QFont(painter.font())
+            font.setPixelSize(6)
+            painter.setFont(font)
+            painter.setPen(entry.colour)
+            half = box.width() / 2
+            for i, digit in enumerate("1379"):
+                corner = QRectF(box.left() + (i % 2) * half, box.top() + (i // 2) * half, half, half)
+                painter.drawText(corner, Qt.AlignmentFlag.AlignCenter, digit)
         elif entry.swatch is Swatch.TEXT:
             font = QFont(painter.font())
             font.setPixelSize(int(box.height()) - 2)

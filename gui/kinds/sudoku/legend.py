@@ -17,6 +17,7 @@ def sudoku_legend(palette: QPalette) -> list[LegendEntry]:
     return [
         LegendEntry(Swatch.TEXT, colours.given, "given", bold=True),
         LegendEntry(Swatch.TEXT, colours.entry, "your digit"),
+        LegendEntry(Swatch.PENCIL, colours.entry, "your pencil marks"),
         LegendEntry(Swatch.TEXT, colours.answer, "model's digit"),
         LegendEntry(Swatch.TEXT, colours.answer, f"model unsure (< {CONFIDENT:.0%})", italic=True),
         LegendEntry(Swatch.SHADES, colours.answer, "shading: how sure the model is"),
