@@ -54,9 +54,13 @@ def apply_theme(app: QApplication, theme: str) -> None:
     app.setPalette(QPalette())  # drop an explicit palette of an earlier choice: the platform's again
     if setter is not None:
         setter(scheme)
-    if scheme is Qt.ColorScheme.Unknown:
-        return
-    want_dark = scheme is Qt.ColorScheme.Dark
-    if is_dark(app.palette()) != want_dark:
-        log.info("the platform theme did not switch to %s; using Fusion's own %s palette", theme, theme)
-        app.setPalette(dark_palette() if want_dark else app.style().standardPalette())
+    if scheme is not Qt.ColorScheme.Unknown:
+        want_dark = scheme is Qt.ColorScheme.Dark
+        if is_dark(app.palette()) != want_dark:
+            log.info("the platform theme did not switch to %s; using Fusion's own %s palette", theme, theme)
+            app.setPalette(dark_palette() if want_dark else app.style().standardPalette())
+    # A widget with a style sheet keeps the palette it was polished with (a bold label stayed
+    # white on the light window after dark): polish those again.
+    for widget in app.allWidgets():
+        if widget.styleSheet():
+            widget.setStyleSheet(widget.styleSheet())

@@ -52,7 +52,7 @@ class HaltChart(QWidget):
         return [
             ("halt probability", HALT_COLOUR, Qt.PenStyle.SolidLine),
             ("confident cells", CONFIDENT_COLOUR, Qt.PenStyle.SolidLine),
-            (f"halts above {self._threshold:.0%}", HALT_COLOUR, Qt.PenStyle.DashLine),
+            (f"halt threshold {self._threshold:.0%}", HALT_COLOUR, Qt.PenStyle.DashLine),
             ("pass shown", muted or QColor("#888888"), Qt.PenStyle.SolidLine),
         ]
 
@@ -126,11 +126,13 @@ class HaltChart(QWidget):
             for p in points:
                 painter.drawEllipse(p, 2.5, 2.5)
         # Legend, one row above the plot (inside, the lines would cross it): every line drawn.
-        legend_x = plot.left()
-        for n, (label, colour, style) in enumerate(self.legend(muted)):
-            x, y = legend_x + n * 135, 4.0
+        x = plot.left()
+        metrics = painter.fontMetrics()
+        for label, colour, style in self.legend(muted):
             painter.setPen(QPen(colour, 2, style))
-            painter.drawLine(QPointF(x, y + 5), QPointF(x + 12, y + 5))
+            painter.drawLine(QPointF(x, 9), QPointF(x + 12, 9))
             painter.setPen(text)
-            painter.drawText(QRectF(x + 16, y - 2, 118, 14), Qt.AlignmentFlag.AlignLeft, label)
+            width = metrics.horizontalAdvance(label)
+            painter.drawText(QRectF(x + 16, 2, width + 2, 14), Qt.AlignmentFlag.AlignLeft, label)
+            x += 16 + width + 18  # measured: a long threshold label once ran into the next
         painter.end()

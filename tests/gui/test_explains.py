@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -122,7 +122,7 @@ def test_the_chart_has_axis_titles_and_spans_the_passes_of_a_short_run(qtbot):
     assert chart.capacity == 2
     assert chart.ticks() == [1, 2]
     labels = [label for label, _, _ in chart.legend()]
-    assert "halt probability" in labels and "confident cells" in labels and any("halts" in t for t in labels)
+    assert "halt probability" in labels and "confident cells" in labels and any("halt threshold" in t for t in labels)
 
 
 def test_the_chart_spans_the_cap_while_passes_may_still_come(qtbot):
@@ -376,6 +376,10 @@ def test_appearance_dark_and_light_change_the_palette(qtbot, qapp):
                 continue
             assert is_dark(window.palette()) is dark, theme
             assert is_dark(panel.board.palette()) is dark and is_dark(window.menuBar().palette()) is dark
+            # widgets with a style sheet too (the ARC tab's bold note, the result line)
+            for styled in (window.panel_for("arc").model_note, panel.result_label, panel.hint):
+                light_text = styled.palette().color(QPalette.ColorRole.WindowText).lightness() > 128
+                assert light_text == dark, (theme, styled.accessibleName() or styled.text())
             # the board and its legend paint in the scheme's colours
             colours = BoardColours.from_palette(panel.board.palette())
             assert colours.entry.name() == ("#5aa9ff" if dark else "#1a5fb4")
