@@ -11,7 +11,7 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.colours import is_dark
 
@@ -61,6 +61,10 @@ def apply_theme(app: QApplication, theme: str) -> None:
             app.setPalette(dark_palette() if want_dark else app.style().standardPalette())
     # A widget with a style sheet keeps the palette it was polished with (a bold label stayed
     # white on the light window after dark): polish those again.
-    for widget in app.allWidgets():
-        if widget.styleSheet():
-            widget.setStyleSheet(widget.styleSheet())
+    # Only under the open windows: allWidgets() also hands out widgets already being deleted.
+    for window in app.topLevelWidgets():
+        if not window.isVisible():
+            continue
+        for widget in [window, *window.findChildren(QWidget)]:
+            if widget.styleSheet():
+                widget.setStyleSheet(widget.styleSheet())
