@@ -5,7 +5,9 @@ With a model for the kind it solves it with default settings, except that the ha
 is 1.0 so the model runs to its cap: with `--running`, `<kind>-running.png` is taken while the
 passes arrive (the model slowed to 60 ms a pass); `<kind>.png` after the run with the timeline moved back to a
 middle pass, so it shows an answer still being refined. A kind without a model is shown as it
-is (`<kind>.png`: the tab saying so). Offscreen unless a display is set (e.g. under Xvfb).
+is (`<kind>.png`: the tab saying so). Then `sudoku-pencil-dark.png` (pencil marks, dark
+appearance) and `arc-minimum-<w>x<h>.png` (the ARC tab at the window's minimum size). Offscreen
+unless a display is set (e.g. under Xvfb).
 """
 
 from __future__ import annotations
