@@ -19,7 +19,9 @@ $(VENV)/.dev-installed: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt -e '.[dev,train]'
 	touch $@ $(VENV)/.app-installed
 
+# The system libraries Qt's X11 plugin needs are checked first: their install line, not Qt's abort.
 run: $(VENV)/.app-installed
+	$(BIN)/python -m gui.system_libs
 	$(BIN)/trm-puzzles
 
 lint: $(VENV)/.dev-installed

@@ -16,10 +16,11 @@ import numpy as np
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from gui.colours import NUMBER_COLOURS
+from gui.colours import CHANGED, CONFLICT, NUMBER_COLOURS
 from gui.pass_frame import PassFrame
 from gui.puzzle_panel import PanelContext, PuzzlePanel
 from gui.views.grid_view import GridView
+from gui.views.legend import LegendEntry, Swatch
 from solver.kinds import Kind, Record
 
 ANSWER_TINT = "#0074D9"
@@ -47,6 +48,14 @@ class GridPanel(PuzzlePanel):
         self.next_button.clicked.connect(lambda: self.step_list(1))
         self._refresh()
         self._update_buttons()
+
+    def legend_entries(self) -> list[LegendEntry]:
+        return [
+            LegendEntry(Swatch.TEXT, QColor("#202020"), "the puzzle's numbers", bold=True),
+            LegendEntry(Swatch.SHADES, QColor(ANSWER_TINT), "model's cells (stronger: surer)"),
+            LegendEntry(Swatch.DOT, CHANGED, "changed since the last pass"),
+            LegendEntry(Swatch.FRAME, CONFLICT, "breaks a rule"),
+        ]
 
     def focus_board(self) -> None:
         self.view.setFocus()

@@ -4,6 +4,7 @@ title come from the registries (`gui.kinds` for panels, `solver.kinds` for the k
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -18,23 +19,29 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoGroup,
 )
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QTabWidget
 
 from gui import kinds as panels
+from gui.documents import read_puzzle_file
 from gui.models import ModelCache, ModelChoice, choose_model, read_card
 from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
 from gui.run import ModelUsed
 from gui.samples import list_samples
 from gui.settings import AppSettings, load_settings, save_settings
 from gui.theme import apply_theme
+from gui.views.about import AboutDialog, accuracy_table, facts_table, training_summary
+from gui.views.help_dialog import HelpDialog, help_html
 from gui.views.settings_dialog import KindModel, SettingsDialog
 from solver import kinds
-from solver.documents import read_document
 from solver.models import shipped_model
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "TRM Puzzles"
+# The smallest window in which every tab lays out without overlap or clipping (tests/gui/
+# test_explains.py checks it): the Sudoku tab's first-run hint, board, legend, buttons and chart
+# need about 580 px of height inside the menus, tabs and status bar; 700 fits a 1366x768 screen.
+MINIMUM_SIZE = (760, 700)
 
 
 def file_filter(kind: kinds.Kind) -> str:
@@ -53,7 +60,7 @@ class MainWindow(QMainWindow):
         self.models = ModelCache()
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        self.setMinimumSize(720, 640)
+        self.setMinimumSize(*MINIMUM_SIZE)
 
         context = PanelContext(lambda: self.settings, self.choice, self.models)
         self.panels: dict[str, PuzzlePanel] = {}
@@ -83,6 +90,7 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._update_status)
 
         self._checks: list[tuple[PuzzlePanel, Command, QAction]] = []
+        self._help: HelpDialog | None = None
         self._build_menus()
         self._restore_geometry()
         self._tab_changed(0)
@@ -189,6 +197,8 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("Next inner step", lambda: self.panel.timeline.step_fine(1), "Ctrl+Shift+Right"))
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&How it works", self.show_help, key.HelpContents,
+                                         "What a pass, the halt head and the rule checker are; the shortcuts"))
         about = self._action("&About TRM Puzzles", self.about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(about)
@@ -226,7 +236,11 @@ class MainWindow(QMainWindow):
         """Open a file in its kind's tab; without `kind`, the content says which kind it is."""
         path = Path(path)
         try:
-            text = read_document(path)
+            text = read_puzzle_file(path)
+        except ValueError as err:
+            self.show_error(f"Could not open {path.name}: {err}")
+            return False
+        try:
             name = kind or kinds.sniff(text, path.name).name
         except ValueError as err:
             self.show_error(str(err))
@@ -293,32 +307,91 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def about_text(self) -> str:
-        """The About box: the app, and each tab's model with its measured accuracy from the sidecar."""
+        """The About box: the app, then per tab its model, training and measured accuracy as tables."""
         from gui import __version__
 
-        lines = [f"<b>TRM Puzzles {__version__}</b>", "Puzzles solved by a Tiny Recursive Model, pass by pass.", ""]
+        parts = [f"<h2>TRM Puzzles {__version__}</h2><p>Puzzles solved by a Tiny Recursive Model, pass by pass.</p>"]
         for name, panel in self.panels.items():
-            title = panel.kind.title
+            parts.append(f"<h3>{html.escape(panel.kind.title)}</h3>")
             choice = self.choice(name)
             if choice.path is None:
-                lines.append(f"{title}: no model installed; Solve is off until you choose one in Preferences.")
+                parts.append(f"<p>{html.escape(panel.kind.title)}: no model installed; Solve is off until you "
+                             "choose one in Preferences.</p>")
                 continue
             try:
                 card = read_card(choice.path)
             except ValueError as err:
-                lines.append(f"{title}: {choice.path.name} (unreadable sidecar: {err})")
+                parts.append(f"<p>{html.escape(choice.path.name)}: unreadable sidecar ({html.escape(str(err))})</p>")
                 continue
-            accuracy = ", ".join(f"{k} {_percent(v)}" for k, v in card.accuracy.items()) or "not measured"
-            mine = " (your choice)" if choice.origin == "settings" else ""
-            note = f" Its card says: {card.provenance['note']}." if card.provenance.get("note") else ""
-            lines.append(f"{title}: <b>{choice.path.name}</b>{mine}; accuracy: {accuracy}; up to {card.max_passes} passes.{note}")
-        return "<br>".join(lines)
+            origin = "your choice in Preferences" if choice.origin == "settings" else "shipped with the app"
+            rows = [
+                ("Model", f"{html.escape(choice.path.name)} ({origin})"),
+                ("Training", training_summary(card.provenance)),
+                ("Passes", f"up to {card.max_passes}; halts when the halt head says {card.halt_threshold:.0%}"),
+                ("Runs on", html.escape(self._runs_on(name))),
+            ]
+            if card.provenance.get("note"):
+                rows.append(("Its card says", html.escape(str(card.provenance["note"]))))
+            parts.append(facts_table(rows))
+            table = accuracy_table(card.accuracy)
+            parts.append(f"<p><b>Measured accuracy</b> (share of the test set the rule checker verified)</p>{table}" if table
+                         else "<p><b>Measured accuracy:</b> not measured.</p>")
+        return "".join(parts)
+
+    def _runs_on(self, name: str) -> str:
+        used = self._used.get(name)
+        if used is None:
+            return "the CPU (forced in Preferences)" if self.settings.force_cpu else "decided at the first solve"
+        why = used.why_not_cuda
+        return used.device_label + (f"; CUDA is not used: {why}" if why else "")
+
+    def help_html(self) -> str:
+        """Help ▸ How it works, with the shortcuts of the window's actions as they are now."""
+        tabs = [(panel.kind.title, panel.help_text()) for panel in self.panels.values()]
+        return help_html(self.all_actions(), tabs)
+
+    def all_actions(self) -> list[QAction]:
+        """Every action of the menus in menu order, then any other of the window's (each once)."""
+        found: list[QAction] = []
+
+        def visit(actions: list[QAction]) -> None:
+            for action in actions:
+                if action.menu() is not None:
+                    visit(action.menu().actions())
+                elif action not in found and not action.isSeparator():
+                    found.append(action)
+
+        visit(self.menuBar().actions())
+        visit(self.actions())
+        return found
+
+    def show_help(self) -> None:
+        """Help ▸ How it works (non-modal: it can stay open beside the board)."""
+        if self._help is None:
+            self._help = HelpDialog([], parent=self)
+        self._help.browser.setHtml(self.help_html())
+        self._help.show()
+        self._help.raise_()
 
     def about(self) -> None:
         """Help ▸ About."""
-        QMessageBox.about(self, "About TRM Puzzles", self.about_text())
+        AboutDialog(self.about_text(), self).exec()
 
     # -- status bar ----------------------------------------------------------------------------
+
+    def device_status(self) -> tuple[str, str]:
+        """(status bar words, tooltip) for what runs the current tab's model."""
+        used = self._used.get(self.panel.name)
+        if used is None:
+            if self.settings.force_cpu:
+                return "CPU", "Preferences force the CPU"
+            return "device: at first solve", "The first solve picks CUDA when this machine can run it, else the CPU"
+        why = used.why_not_cuda
+        if not why:
+            return used.device_label, f"onnxruntime runs the model with CUDA on {used.device or 'the GPU'}"
+        if why == "forced":
+            return used.device_label, "Preferences force the CPU"
+        return used.device_label, f"The model runs on the CPU; CUDA is not used: {why}"
 
     def _model_used(self, name: str, used: ModelUsed) -> None:
         self._used[name] = used
@@ -354,12 +427,11 @@ class MainWindow(QMainWindow):
         choice = self.choice(panel.name)
         self.model_label.setText(f"Model: {choice.label}")
         self.model_label.setToolTip(choice.note)
-        used = self._used.get(panel.name)
-        if used is not None:
-            self.provider_label.setText(used.provider_line)
-            self.provider_label.setToolTip(f"onnxruntime runs this model with {used.provider}")
-        else:
-            self.provider_label.setText("CPU forced" if self.settings.force_cpu else "provider: chosen at first solve")
+        # A device name only: why CUDA is not used can be a long loader message, cut off at
+        # small widths, so it goes to the tooltip and the About box.
+        text, tip = self.device_status()
+        self.provider_label.setText(text)
+        self.provider_label.setToolTip(tip)
         run = panel.run
         if run is None:
             self.passes_label.setText("passes: 0")
@@ -403,7 +475,3 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _percent(value: object) -> str:
-    if isinstance(value, float) and 0.0 <= value <= 1.0:
-        return f"{value:.1%}"
-    return str(value)

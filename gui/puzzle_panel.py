@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QEvent, Signal, Slot
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from gui.colours import CHANGED, CONFLICT
 from gui.commands import push_edit
+from gui.documents import read_puzzle_file
 from gui.models import ModelCache, ModelChoice, read_card
 from gui.pass_frame import KEEP_THINKING, OTHER_VIEWS, PassFrame
 from gui.puzzle_list import PuzzleList
@@ -32,9 +34,9 @@ from gui.run import Run, RunState
 from gui.runner import KEEP_THINKING_PASSES, Runner
 from gui.settings import AppSettings
 from gui.solve_job import SolveOptions, SolveRequest
+from gui.views.legend import Legend, LegendEntry, Swatch
 from gui.views.message_banner import MessageBanner
 from gui.views.pass_timeline import PassTimeline
-from solver.documents import read_document
 from solver.kinds import Kind, Record
 from solver.result import SolveResult
 
@@ -89,6 +91,12 @@ class PuzzlePanel(QWidget):
 
         self.banner = MessageBanner()
         self.timeline = PassTimeline()
+        self.legend = Legend(self.legend_entries())
+        self.hint = QLabel()  # the first-run hint: what to do in an empty tab
+        self.hint.setWordWrap(True)
+        self.hint.setAccessibleName("Getting started")
+        self.hint.setStyleSheet("QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 6px; }")
+        self.hint.hide()
         self.runner = Runner(self)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
@@ -115,8 +123,10 @@ class PuzzlePanel(QWidget):
         """Top to bottom: banner, `top`, the board, the result line, the solve buttons, the timeline."""
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.hint)
         layout.addLayout(top)
         layout.addWidget(board, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.result_label)
         layout.addWidget(self.model_note)
         layout.addLayout(self.solve_buttons())
@@ -140,6 +150,36 @@ class PuzzlePanel(QWidget):
     def commands(self) -> list[Command]:
         """This tab's menu entries (New Sudoku, New maze, Enter givens ...)."""
         return []
+
+    def legend_entries(self) -> list[LegendEntry]:
+        """What each mark on this tab's board means (a kind's package says for its own board)."""
+        return [
+            LegendEntry(Swatch.DOT, CHANGED, "changed since the last pass"),
+            LegendEntry(Swatch.FRAME, CONFLICT, "breaks a rule"),
+        ]
+
+    def help_text(self) -> str:
+        """This tab's paragraph of Help ▸ How it works (html): its rules and its board's keys."""
+        return ""
+
+    def hint_text(self) -> str:
+        """What to do first, while the tab has no puzzle to solve ("" once it has one)."""
+        return ""
+
+    def _update_hint(self) -> None:
+        text = self.hint_text()
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._update_hint()
+        super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Light and dark boards paint in other colours: the legend follows the palette.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "legend"):
+            self.legend.set_entries(self.legend_entries())
+        super().changeEvent(event)
 
     def title_text(self) -> str:
         """What the window title names: where the puzzle came from, marked when edited since."""
@@ -208,6 +248,7 @@ class PuzzlePanel(QWidget):
         else:
             self.source, self.edited = source, False
         self._update_buttons()
+        self._update_hint()
         self.statusChanged.emit()
         self.titleChanged.emit(self.title_text())
 
@@ -248,7 +289,7 @@ class PuzzlePanel(QWidget):
     def open_file(self, path: str | Path) -> bool:
         """Open a document of this tab's kind; a bad file is a message and the puzzle stays."""
         path = Path(path)
-        text = self._read(lambda: read_document(path), "Could not open the file")
+        text = self._read(lambda: read_puzzle_file(path), f"Could not open {path.name}")
         return text is not None and self.open_text(text, path.name, path)
 
     def open_text(self, text: str, name: str, path: Path | None = None) -> bool:
@@ -420,6 +461,8 @@ class PuzzlePanel(QWidget):
             self.show_message(f"The model could not run: {run.error}", ERROR)
         if run.state is RunState.DONE:
             self.timeline.refresh(target=run.result_frame())
+        else:
+            self.timeline.refresh()  # the chart's axis shrinks to the passes made
         self._describe()
         self._update_buttons()
         self.statusChanged.emit()

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from gui.devices import device_label, why_not_cuda
 from gui.pass_frame import FIRST_TRY, KEEP_THINKING, OTHER_VIEWS, PassFrame
 from solver.halting import Carry
 from solver.kinds import Kind
@@ -46,6 +47,17 @@ class ModelUsed:
     threshold: float  # the halting threshold the loop uses
     measured: bool  # the model's card holds measured accuracy
     note: str = ""  # the card's provenance note ("randomly initialised test model", ...)
+    device: str = ""  # the GPU's name when the provider is CUDA
+
+    @property
+    def device_label(self) -> str:
+        """"CPU" or "CUDA (device name)"."""
+        return device_label(self.provider, self.device)
+
+    @property
+    def why_not_cuda(self) -> str:
+        """Why the CPU runs the model ("forced", a loader's message ...); "" on CUDA."""
+        return why_not_cuda(self.provider, self.provider_line)
 
     @property
     def described(self) -> str:

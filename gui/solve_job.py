@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from gui.devices import CUDA_PROVIDER, cuda_device_name
 from gui.models import ModelCache
 from gui.pass_frame import PassFrame
 from gui.run import Finished, FrameMade, Message, ModelLoaded, ModelUsed, Noted, StageBegan
@@ -116,6 +117,7 @@ def model_used(session: Any, loop: HaltingLoop, origin: str) -> ModelUsed:
         provider=session.provider, provider_line=session.provider_line,
         max_passes=loop.max_passes, threshold=loop.threshold,
         measured=bool(card.accuracy), note=str(note),
+        device=cuda_device_name() if session.provider == CUDA_PROVIDER else "",
     )
 
 

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,10 @@ class SolveWorker(QObject):
         self.thread.setObjectName("SolveWorker")
         self.moveToThread(self.thread)
         self.thread.started.connect(self.run)
-        self.stopped.connect(self.thread.quit)
+        # Direct: the QThread object lives on the UI thread, so a queued quit would wait for the
+        # UI's event loop, and shutdown() blocks that loop in wait() (the wait then timed out and
+        # the thread was destroyed while running: an abort on closing the window mid-solve).
+        self.stopped.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
 
     def start(self) -> None:
         """Start the job in the worker thread."""

@@ -5,7 +5,9 @@ With a model for the kind it solves it with default settings, except that the ha
 is 1.0 so the model runs to its cap: with `--running`, `<kind>-running.png` is taken while the
 passes arrive (the model slowed to 60 ms a pass); `<kind>.png` after the run with the timeline moved back to a
 middle pass, so it shows an answer still being refined. A kind without a model is shown as it
-is (`<kind>.png`: the tab saying so). Offscreen unless a display is set (e.g. under Xvfb).
+is (`<kind>.png`: the tab saying so). Then `sudoku-pencil-dark.png` (pencil marks, dark
+appearance) and `arc-minimum-<w>x<h>.png` (the ARC tab at the window's minimum size). Offscreen
+unless a display is set (e.g. under Xvfb).
 """
 
 from __future__ import annotations
@@ -95,6 +97,38 @@ def shoot(app: QApplication, window, panel, out: Path, running: bool = False) ->
     return [*shots, _save(window, out, panel.name)]
 
 
+def shoot_extras(app: QApplication, window, out: Path) -> list[Path]:
+    """The window's other faces: Sudoku pencil marks in dark mode, and the ARC tab at the
+    window's minimum size (where it once overlapped its grids)."""
+    from gui.samples import list_samples
+    from gui.theme import apply_theme
+
+    shots = []
+    sudoku = next((p for p in window.panels.values() if hasattr(p, "toggle_pencil")), None)  # pencil marks
+    if sudoku is not None:
+        samples = list_samples(sudoku.name, sudoku.kind.suffixes, sudoku.sample_labels)
+        if samples:
+            window.tabs.setCurrentWidget(sudoku)
+            window.open_path(samples[0].path, sudoku.name)
+            empty = [c for c in range(81) if not sudoku.state.values()[c]]
+            for cell in empty[:12]:  # a few candidates, as a person might pencil them
+                for digit in (1 + cell % 9, 1 + (cell * 5) % 9):
+                    sudoku.toggle_pencil(cell, digit)
+            apply_theme(app, "dark")
+            _settle(app)
+            shots.append(_save(window, out, f"{sudoku.name}-pencil-dark"))
+            apply_theme(app, "light")
+    # The tab with a test input beside its answer (the ARC tab), found by what it has, not its name.
+    arc = next((p for p in window.panels.values() if hasattr(p, "test_view")), None)
+    if arc is not None:
+        window.tabs.setCurrentWidget(arc)
+        window.resize(window.minimumSize())
+        _settle(app, 300)
+        size = window.minimumSize()
+        shots.append(_save(window, out, f"{arc.name}-minimum-{size.width()}x{size.height()}"))
+    return shots
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"folder for the PNGs (default {OUT})")
@@ -116,6 +150,7 @@ def main() -> None:
     window.show()
     for panel in window.panels.values():
         shoot(app, window, panel, args.out, args.running)
+    shoot_extras(app, window, args.out)
     window.close()
 
 

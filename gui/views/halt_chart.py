@@ -19,7 +19,7 @@ class HaltChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(90)
+        self.setMinimumHeight(110)
         self.setAccessibleName("Halt probability chart")
         self._numbers: list[int] = []
         self._halt: list[float] = []
@@ -28,8 +28,11 @@ class HaltChart(QWidget):
         self._current = -1
         self._capacity = 16
 
+    X_TITLE = "pass"
+    Y_TITLE = "p / share"
+
     def sizeHint(self) -> QSize:
-        return QSize(400, 100)
+        return QSize(560, 130)
 
     def set_series(self, numbers: list[int], halt: list[float], confident: list[float], threshold: float,
                    capacity: int) -> None:
@@ -39,10 +42,32 @@ class HaltChart(QWidget):
         self._capacity = max(capacity, max(numbers, default=0), 2)
         self.update()
 
+    @property
+    def capacity(self) -> int:
+        """The last pass number the x axis spans."""
+        return self._capacity
+
+    def legend(self, muted: QColor | None = None) -> list[tuple[str, QColor, Qt.PenStyle]]:
+        """(words, colour, line style) of each line the chart draws."""
+        return [
+            ("halt probability", HALT_COLOUR, Qt.PenStyle.SolidLine),
+            ("confident cells", CONFIDENT_COLOUR, Qt.PenStyle.SolidLine),
+            (f"halt threshold {self._threshold:.0%}", HALT_COLOUR, Qt.PenStyle.DashLine),
+            ("pass shown", muted or QColor("#888888"), Qt.PenStyle.SolidLine),
+        ]
+
     def set_current(self, number: int) -> None:
         """Mark pass `number` (1-based; -1: none)."""
         self._current = number
         self.update()
+
+    def ticks(self) -> list[int]:
+        """Pass numbers labelled on the x axis: 1, the axis's end, and round steps between that fit."""
+        span = self._capacity
+        room = max(2, int((self.width() - 60) // 36))  # a label needs about 36 px
+        step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 10**9) if span / s <= room)
+        marks = [n for n in range(step, span, step) if span - n >= step / 2 and n - 1 >= step * 0.75]
+        return [1, *marks, span]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -53,23 +78,32 @@ class HaltChart(QWidget):
         font = QFont(self.font())
         font.setPixelSize(max(9, min(12, self.height() // 8)))
         painter.setFont(font)
-        plot = QRectF(34, 8, self.width() - 44, self.height() - 26)
+        # Room on the left for the y axis's title and labels, below for the x axis's.
+        plot = QRectF(52, 22, self.width() - 62, self.height() - 54)
         painter.fillRect(plot, self.palette().color(QPalette.ColorRole.Base))
         painter.setPen(QPen(muted, 1))
         painter.drawRect(plot)
         painter.setPen(text)
-        painter.drawText(QRectF(0, plot.top() - 6, 30, 14), Qt.AlignmentFlag.AlignRight, "1")
-        painter.drawText(QRectF(0, plot.bottom() - 8, 30, 14), Qt.AlignmentFlag.AlignRight, "0")
-        painter.drawText(
-            QRectF(plot.left(), plot.bottom() + 2, plot.width(), 16),
-            Qt.AlignmentFlag.AlignLeft,
-            "pass 1",
-        )
-        painter.drawText(
-            QRectF(plot.left(), plot.bottom() + 2, plot.width(), 16),
-            Qt.AlignmentFlag.AlignRight,
-            f"{self._capacity}",
-        )
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for value, label in ((1.0, "100%"), (0.5, "50%"), (0.0, "0%")):
+            y = plot.bottom() - plot.height() * value
+            painter.drawText(QRectF(14, y - 7, 34, 14), right, label)
+        painter.save()
+        painter.translate(8, plot.center().y())
+        painter.rotate(-90)
+        small = QFont(font)
+        small.setPixelSize(10)
+        painter.setFont(small)
+        painter.drawText(QRectF(-40, -7, 80, 14), Qt.AlignmentFlag.AlignCenter, self.Y_TITLE)
+        painter.restore()
+        for number in self.ticks():
+            x = plot.left() + plot.width() * (number - 1) / (self._capacity - 1)
+            painter.setPen(QPen(muted, 1))
+            painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 3))
+            painter.setPen(text)
+            painter.drawText(QRectF(x - 20, plot.bottom() + 2, 40, 14), Qt.AlignmentFlag.AlignHCenter, str(number))
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 14), Qt.AlignmentFlag.AlignHCenter,
+                         self.X_TITLE)
 
         def point(number: int, v: float) -> QPointF:
             x = plot.left() + plot.width() * (number - 1) / (self._capacity - 1)
@@ -91,11 +125,14 @@ class HaltChart(QWidget):
             painter.setBrush(colour)
             for p in points:
                 painter.drawEllipse(p, 2.5, 2.5)
-        # Legend, top left inside the plot.
-        legend_x = plot.left() + 6
-        for n, (label, colour) in enumerate((("halt probability", HALT_COLOUR), ("confident cells", CONFIDENT_COLOUR))):
-            y = plot.top() + 4 + n * 14
-            painter.fillRect(QRectF(legend_x, y + 4, 10, 3), colour)
+        # Legend, one row above the plot (inside, the lines would cross it): every line drawn.
+        x = plot.left()
+        metrics = painter.fontMetrics()
+        for label, colour, style in self.legend(muted):
+            painter.setPen(QPen(colour, 2, style))
+            painter.drawLine(QPointF(x, 9), QPointF(x + 12, 9))
             painter.setPen(text)
-            painter.drawText(QRectF(legend_x + 14, y - 2, 160, 14), Qt.AlignmentFlag.AlignLeft, label)
+            width = metrics.horizontalAdvance(label)
+            painter.drawText(QRectF(x + 16, 2, width + 2, 14), Qt.AlignmentFlag.AlignLeft, label)
+            x += 16 + width + 18  # measured: a long threshold label once ran into the next
         painter.end()

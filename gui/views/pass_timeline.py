@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.pass_frame import PassFrame
 from gui.run import Run
 from gui.timeline_cursor import TimelineCursor
 from gui.views.halt_chart import HaltChart
@@ -182,6 +183,14 @@ class PassTimeline(QWidget):
         if position is not None:
             self.positionChanged.emit(position[0], -1 if position[1] is None else position[1])
 
+    @staticmethod
+    def _span(run: Run, frame: PassFrame, shown: int) -> int:
+        """The passes the chart's x axis spans: up to the cap while passes may still come, then
+        just the passes the run made (a 2-pass solve fills the chart, not its left 3%)."""
+        if run.running:
+            return max(run.capacity + run.track_after(frame.track), shown)
+        return max(shown, max(f.number for f in run.frames))
+
     def _sync(self, update_slider: bool = True) -> None:
         """Bring slider, label, buttons and chart in line with the cursor."""
         n = len(self.position_cursor.positions)
@@ -220,6 +229,6 @@ class PassTimeline(QWidget):
             [f.halt_probability for f in path],
             [f.confident_fraction for f in path],
             threshold,
-            max(run.capacity + run.track_after(frame.track), path[-1].number),
+            self._span(run, frame, path[-1].number),
         )
         self.chart.set_current(frame.number)

@@ -49,7 +49,7 @@ def _nothing_of_a_run(window, panel) -> None:
 # -- keep thinking and changes of puzzle -------------------------------------------------------
 
 
-@pytest.mark.parametrize("change", ["new puzzle (Ctrl+2)", "next in the file (PgDown)"])
+@pytest.mark.parametrize("change", ["new puzzle (Ctrl+Alt+2)", "next in the file (PgDown)"])
 def test_keep_thinking_after_a_change_of_puzzle_never_says_verified(qtbot, change):
     """Samples ▸ Sudoku ▸ Easy, F5, then a new puzzle (or the next of the file), then Ctrl+K: it once
     read "Verified solution after 10 passes" over the new givens with the old answer."""
@@ -63,7 +63,7 @@ def test_keep_thinking_after_a_change_of_puzzle_never_says_verified(qtbot, chang
     wait_done(qtbot, panel)
     assert panel.run.result.solved and "Verified" in panel.result_label.text()
     if change.startswith("new"):
-        trigger(window, "Ctrl+2")
+        trigger(window, "Ctrl+Alt+2")
         qtbot.waitUntil(lambda: not np.array_equal(panel.current_puzzle().givens, first), timeout=20000)
         assert window.windowTitle() == "new medium puzzle — TRM Puzzles"
     else:
@@ -81,7 +81,7 @@ def _change(qtbot, window, panel, how: str) -> None:
         trigger(window, "Ctrl+N")
     elif how == "generated":
         before = panel.current_puzzle().givens.copy()
-        trigger(window, "Ctrl+1")
+        trigger(window, "Ctrl+Alt+1")
         qtbot.waitUntil(lambda: not np.array_equal(panel.current_puzzle().givens, before), timeout=20000)
     elif how == "pasted":
         assert panel.paste_text(OTHER)

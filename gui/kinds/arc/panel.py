@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 
 from gui.colours import ARC_NAMES, ARC_PALETTE
 from gui.commands import push_edit
+from gui.kinds.arc.legend import arc_legend
 from gui.kinds.arc.state import ArcAnswerState, parse_size
 from gui.pass_frame import PassFrame
 from gui.puzzle_panel import PanelContext, PuzzlePanel
 from gui.result_text import ERROR, INFO
 from gui.run import Run
 from gui.views.grid_view import GridView
+from gui.views.legend import LegendEntry
 from solver.kinds import Kind, Record
 from solver.kinds.arc import ArcPair, ArcTask, format_arc_task
 from solver.kinds.arc.formats import read_arc_document
@@ -85,7 +87,7 @@ class ArcPanel(PuzzlePanel):
         pairs_scroll = QScrollArea()
         pairs_scroll.setWidgetResizable(True)
         pairs_scroll.setWidget(self.pairs_box)
-        pairs_scroll.setMinimumWidth(260)
+        pairs_scroll.setMinimumWidth(200)
         self.test_choice = QComboBox()
         self.test_choice.setAccessibleName("Test input")
         self.test_view = GridView(ARC_PALETTE, cell_hint=16)
@@ -98,6 +100,7 @@ class ArcPanel(PuzzlePanel):
         self.model_view.setAccessibleName("Model's answer")
         self.model_view.clear()
         self.model_label = QLabel("Model's answer")
+        self.model_label.setWordWrap(True)  # "Model's answer 30×30 (pass 12)" in a narrow column
         self.size_edit = QLineEdit("3x3")
         self.size_edit.setMaximumWidth(70)
         self.size_edit.setToolTip("Rows x columns, e.g. 10x20; the top-left content is kept")
@@ -109,7 +112,10 @@ class ArcPanel(PuzzlePanel):
         self.fill_radio = QRadioButton("Flood fill")
         self.paint_radio.setChecked(True)
         self.palette_group = QButtonGroup(self)
-        palette_row = QHBoxLayout()
+        # Two rows of five: one row of ten needs more width than the answer's column has at the
+        # window's minimum size.
+        palette_row = QGridLayout()
+        palette_row.setSpacing(2)
         for index, hex_colour in enumerate(ARC_PALETTE):
             button = QToolButton()
             button.setCheckable(True)
@@ -121,8 +127,8 @@ class ArcPanel(PuzzlePanel):
                 "QToolButton:checked { border: 3px solid palette(highlight); }"
             )
             self.palette_group.addButton(button, index)
-            palette_row.addWidget(button)
-        palette_row.addStretch(1)
+            palette_row.addWidget(button, index // 5, index % 5)
+        palette_row.setColumnStretch(5, 1)
         self.palette_group.button(self.colour).setChecked(True)
 
         test_box = QVBoxLayout()
@@ -132,10 +138,15 @@ class ArcPanel(PuzzlePanel):
         answer_box = QVBoxLayout()
         answer_box.addWidget(QLabel("Your answer"))
         tools = QHBoxLayout()
-        for w in (self.paint_radio, self.fill_radio, self.size_edit, self.resize_button):
+        for w in (self.paint_radio, self.fill_radio):
             tools.addWidget(w)
         tools.addStretch(1)
         answer_box.addLayout(tools)
+        sizing = QHBoxLayout()
+        for w in (self.size_edit, self.resize_button):
+            sizing.addWidget(w)
+        sizing.addStretch(1)
+        answer_box.addLayout(sizing)
         answer_box.addLayout(palette_row)
         answer_box.addWidget(self.answer_view, 1)
         grid_buttons = QHBoxLayout()
@@ -146,7 +157,6 @@ class ArcPanel(PuzzlePanel):
         model_box = QVBoxLayout()
         model_box.addWidget(self.model_label)
         model_box.addWidget(self.model_view, 1)
-        model_box.addLayout(self.solve_buttons())
 
         columns = QHBoxLayout()
         columns.addWidget(pairs_scroll, 3)
@@ -159,7 +169,9 @@ class ArcPanel(PuzzlePanel):
         layout.addWidget(self.note)
         layout.addWidget(self.model_note)
         layout.addLayout(columns, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.result_label)
+        layout.addLayout(self.solve_buttons())
         layout.addWidget(self.timeline)
 
         self.palette_group.idClicked.connect(self.set_colour)
@@ -356,6 +368,20 @@ class ArcPanel(PuzzlePanel):
         self.statusChanged.emit()
 
     # -- solving -------------------------------------------------------------------------------
+
+    def legend_entries(self) -> list[LegendEntry]:
+        return arc_legend(self.palette())
+
+    def help_text(self) -> str:
+        return ("<p>ARC has no rule checker: any well-formed grid is an answer, and only the task's own "
+                "test output could say whether it is right. Paint your answer with the palette (keys 0–9) "
+                "and compare it with the model's.</p>")
+
+    def hint_text(self) -> str:
+        if self.task is not None:
+            return ""
+        return ("<b>Getting started:</b> open an ARC task JSON (Ctrl+O) or pick File ▸ Sample puzzles; paint "
+                "your answer from the demonstration pairs.")
 
     def no_model_text(self) -> str:
         return ("No trained ARC model is installed (none ships yet), so Solve is off; the painting tools "

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
 
 from gui.background import BackgroundTask
 from gui.colours import MAZE_COLOURS
+from gui.kinds.maze.legend import maze_legend
 from gui.kinds.maze.state import MazeBoardState, path_mask
 from gui.pass_frame import PassFrame
 from gui.puzzle_list import PuzzleList
 from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
 from gui.result_text import ERROR
 from gui.views.grid_view import GridView
+from gui.views.legend import LegendEntry
 from solver.kinds import Kind, Record
 from solver.kinds.maze import GOAL, START, WALL, Maze, format_maze
 from solver.kinds.maze.generator import generate_maze
@@ -85,6 +87,20 @@ class MazePanel(PuzzlePanel):
 
     def commands(self) -> list[Command]:
         return [Command("Puzzle", "New &maze", lambda: self.new_maze(self.size_spin.value()), "Ctrl+M")]
+
+    def legend_entries(self) -> list[LegendEntry]:
+        return maze_legend(self.palette())
+
+    def help_text(self) -> str:
+        return ("<p>The rule checker accepts an answer that keeps the maze as it is and draws one shortest "
+                "path from S to G through open cells. Click or drag on open cells to draw walls, on walls to "
+                "erase them (or use the right button); drag S or G to move them.</p>")
+
+    def hint_text(self) -> str:
+        if self.source or self.edited:
+            return ""
+        return ("<b>Getting started:</b> draw walls on this open field, generate a maze with <b>New maze</b> "
+                "(Ctrl+M), or pick File ▸ Sample puzzles; then <b>Solve</b> (F5).")
 
     def focus_board(self) -> None:
         self.view.setFocus()

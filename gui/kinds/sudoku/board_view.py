@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -18,6 +18,7 @@ class SudokuBoardView(QWidget):
     """The board. Signals say what the person wants; the panel decides what happens."""
 
     digitEntered = Signal(int, int)  # cell, digit (0 = clear)
+    pencilToggled = Signal(int, int)  # cell, candidate digit 1-9 (Ctrl+digit)
     selectionChanged = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -29,6 +30,7 @@ class SudokuBoardView(QWidget):
         self._givens = np.zeros(CELLS, np.int8)
         self._entries = np.zeros(CELLS, np.int8)
         self._conflicts = np.zeros(CELLS, bool)
+        self._pencil = np.zeros(CELLS, np.uint16)
         self._answer: np.ndarray | None = None
         self._confidence: np.ndarray | None = None
         self._changed: np.ndarray | None = None
@@ -37,9 +39,11 @@ class SudokuBoardView(QWidget):
 
     # -- what to show --------------------------------------------------------------------------
 
-    def show_board(self, givens: np.ndarray, entries: np.ndarray, conflicts: np.ndarray) -> None:
-        """The puzzle and the person's entries, with conflicting cells."""
+    def show_board(self, givens: np.ndarray, entries: np.ndarray, conflicts: np.ndarray,
+                   pencil: np.ndarray | None = None) -> None:
+        """The puzzle and the person's entries, with conflicting cells and pencil marks (bit d: d)."""
         self._givens, self._entries, self._conflicts = givens.copy(), entries.copy(), conflicts.copy()
+        self._pencil = np.zeros(CELLS, np.uint16) if pencil is None else pencil.copy()
         self._update_accessible()
         self.update()
 
@@ -106,9 +110,27 @@ class SudokuBoardView(QWidget):
             self.setFocus()
             self.select(cell)
 
+    @staticmethod
+    def _pencil_digit(event: QKeyEvent) -> int:
+        """1-9 for Ctrl+digit (no other modifier but keypad), else 0."""
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods == Qt.KeyboardModifier.ControlModifier and Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9:
+            return event.key() - Qt.Key.Key_0
+        return 0
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+digit is the board's own (a pencil mark), not a window shortcut.
+        if event.type() == QEvent.Type.ShortcutOverride and self._pencil_digit(event):  # type: ignore[arg-type]
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         mods = event.modifiers()
+        if digit := self._pencil_digit(event):
+            self.pencilToggled.emit(self.selected, digit)
+            return
         if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             super().keyPressEvent(event)  # leave shortcuts to the window
             return
@@ -207,6 +229,7 @@ class SudokuBoardView(QWidget):
             for cell in cells:
                 painter.drawText(rects[cell], centre, str(shown[cell]))
 
+        self._paint_pencil(painter, rects, shown, size, colours)
         if showing_answer and self._changed is not None:
             changed = [c for c in np.flatnonzero(self._changed).tolist() if not givens[c]]
             if changed:
@@ -228,6 +251,25 @@ class SudokuBoardView(QWidget):
             for cell in framed:
                 painter.drawRect(rects[cell].adjusted(inset, inset, -inset, -inset))
         painter.end()
+
+    def _paint_pencil(self, painter: QPainter, rects: list[QRectF], shown: list[int], size: float,
+                      colours: BoardColours) -> None:
+        """Candidates as small digits in a 3x3 pattern, in the cells that show no digit."""
+        marked = [c for c in np.flatnonzero(self._pencil).tolist() if not shown[c]]
+        if not marked or size < 18:
+            return
+        font = QFont(self.font())
+        font.setPixelSize(max(6, int(size * 0.24)))
+        painter.setFont(font)
+        painter.setPen(colours.entry)
+        third = size / 3
+        for cell in marked:
+            bits, rect = int(self._pencil[cell]), rects[cell]
+            for d in range(1, 10):
+                if bits >> d & 1:
+                    r, c = divmod(d - 1, 3)
+                    box = QRectF(rect.left() + c * third, rect.top() + r * third, third, third)
+                    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(d))
 
     def _paint_lines(self, painter: QPainter, board: QRectF, size: float, colours: BoardColours) -> None:
         thin = QPen(colours.cell_line)

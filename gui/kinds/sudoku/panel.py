@@ -10,12 +10,15 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from gui.background import BackgroundTask
+from gui.commands import push_edit
 from gui.kinds.sudoku.board_view import SudokuBoardView
+from gui.kinds.sudoku.legend import sudoku_legend
 from gui.kinds.sudoku.state import SudokuBoardState, cell_label, uniqueness_note
 from gui.pass_frame import PassFrame
 from gui.puzzle_list import PuzzleList
 from gui.puzzle_panel import Command, PanelContext, PuzzlePanel
 from gui.result_text import ERROR, INFO, WARNING
+from gui.views.legend import LegendEntry
 from solver.kinds import Kind, Record
 from solver.kinds.sudoku import Sudoku, format_sudoku
 from solver.kinds.sudoku.generator import GeneratedSudoku, generate
@@ -33,6 +36,7 @@ class SudokuPanel(PuzzlePanel):
         super().__init__(kind, context, parent)
         self.state = SudokuBoardState.empty()
         self.entering_givens = True  # typed digits become givens (a puzzle is being entered)
+        self.pencil_mode = False  # typed digits toggle pencil marks
 
         self.board = SudokuBoardView()
         self.generator = BackgroundTask(self)
@@ -51,6 +55,7 @@ class SudokuPanel(PuzzlePanel):
         self._lay_out(top, self.board)
 
         self.board.digitEntered.connect(self.enter_digit)
+        self.board.pencilToggled.connect(self.toggle_pencil)
         self.prev_button.clicked.connect(lambda: self.step_list(-1))
         self.next_button.clicked.connect(lambda: self.step_list(1))
         self.generator.done.connect(self._generated)
@@ -60,11 +65,35 @@ class SudokuPanel(PuzzlePanel):
         self._update_buttons()
 
     def commands(self) -> list[Command]:
-        made = [Command("Puzzle", label, lambda g=grade: self.generate_puzzle(g), f"Ctrl+{n}", submenu="New &Sudoku")
+        # Ctrl+Alt+digit: Ctrl+digit is the board's pencil mark (as in GNOME Sudoku and HoDoKu).
+        made = [Command("Puzzle", label, lambda g=grade: self.generate_puzzle(g), f"Ctrl+Alt+{n}",
+                        submenu="New &Sudoku")
                 for n, (grade, label) in enumerate(GRADE_LABELS.items(), start=1)]
         made.append(Command("Edit", "Enter &givens", lambda: self.set_entering_givens(not self.entering_givens),
                             "Ctrl+E", "Typed digits become the puzzle's givens", checked=lambda: self.entering_givens))
+        made.append(Command("Edit", "&Pencil marks", lambda: self.set_pencil_mode(not self.pencil_mode), "Ctrl+P",
+                            "Typed digits toggle candidates in the cell (Ctrl+digit does in either mode)",
+                            checked=lambda: self.pencil_mode))
         return made
+
+    def legend_entries(self) -> list[LegendEntry]:
+        return sudoku_legend(self.palette())
+
+    def help_text(self) -> str:
+        return ("<p>The rule checker accepts an answer that keeps every given and has each digit once in "
+                "every row, column and 3×3 box. Click a cell or move with the arrow keys; 1–9 write a digit, "
+                "0, Space, Delete or Backspace clear it. With Edit ▸ Enter givens on, typed digits become the "
+                "puzzle; off, they are your own entries, which the model ignores. Ctrl+digit (or a digit with "
+                "Edit ▸ Pencil marks on) toggles a small candidate in an empty cell; placing a digit removes "
+                "it from the marks of its row, column and box.</p>")
+
+    def hint_text(self) -> str:
+        if self.state.puzzle().n_givens:
+            return ""
+        return ("<b>Getting started:</b> type a puzzle's givens on the board (Enter givens is on), paste one "
+                "(Ctrl+V), pick File ▸ Sample puzzles, or make a new one with Ctrl+Alt+1 (easy) to Ctrl+Alt+3 (hard). "
+                "Then press <b>Solve</b> (F5) and watch the model work pass by pass. Help ▸ How it works (F1) "
+                "explains what you see.")
 
     def focus_board(self) -> None:
         self.board.setFocus()
@@ -81,14 +110,40 @@ class SudokuPanel(PuzzlePanel):
         if not self.entering_givens and self.state.is_given(cell):
             self.show_message("That cell is a given; use Edit ▸ Enter givens to change the puzzle.", INFO)
             return
+        if digit and self.pencil_mode:
+            self.toggle_pencil(cell, digit)
+            return
+        if digit == 0 and not self.state.values()[cell] and self.state.pencil[cell]:
+            self._pencil_edit(self.state.with_pencil(cell, 0), f"Clear marks in {cell_label(cell)}")
+            return
         after = self.state.with_digit(cell, digit, as_given=self.entering_givens)
         what = f"Clear {cell_label(cell)}" if digit == 0 else f"{digit} in {cell_label(cell)}"
         self._edit(after, what)
 
+    @Slot(int, int)
+    def toggle_pencil(self, cell: int, digit: int) -> None:
+        """Pencil candidate `digit` into an empty cell, or take it out (one undoable edit)."""
+        if self.state.values()[cell]:
+            self.show_message(f"{cell_label(cell)} holds a digit; pencil marks go in empty cells.", INFO)
+            return
+        had = digit in self.state.marks(cell)
+        self._pencil_edit(self.state.with_pencil(cell, digit),
+                          f"{'Unmark' if had else 'Mark'} {digit} in {cell_label(cell)}")
+
+    def _pencil_edit(self, after: object, text: str) -> None:
+        # Marks are the person's notes, not the puzzle: undoable, but the run stays.
+        push_edit(self.undo_stack, self.state, after, text, self._refresh)
+        self._refresh()
+
+    def set_pencil_mode(self, on: bool) -> None:
+        """Typed digits toggle pencil marks (on) or write digits (off)."""
+        self.pencil_mode = on
+        self._refresh()
+
     def _refresh(self) -> None:
         # A given is red only when the givens clash; a typed digit that clashes is red alone.
         self.board.show_board(self.state.givens, self.state.entries,
-                              self.state.given_conflicts() | self.state.entry_conflicts())
+                              self.state.given_conflicts() | self.state.entry_conflicts(), self.state.pencil)
         many = len(self.records) > 1
         for w in (self.prev_button, self.next_button, self.list_label):
             w.setVisible(many)
@@ -97,6 +152,8 @@ class SudokuPanel(PuzzlePanel):
             self.prev_button.setEnabled(self.records.index > 0)
             self.next_button.setEnabled(self.records.index < len(self.records) - 1)
         mode = "entering givens" if self.entering_givens else "solving"
+        if self.pencil_mode:
+            mode += " · pencil marks"
         title = self.title_text()
         self.info_label.setText(f"{self.state.puzzle().n_givens} givens · {mode}" + (f" · {title}" if title else ""))
         self.statusChanged.emit()
