@@ -91,7 +91,7 @@ class SudokuPanel(PuzzlePanel):
         if self.state.puzzle().n_givens:
             return ""
         return ("<b>Getting started:</b> type a puzzle's givens on the board (Enter givens is on), paste one "
-                "(Ctrl+V), pick File ▸ Sample puzzles, or make a new one with Ctrl+Alt+1 (easy) to Ctrl+Alt+3 (hard). "
+                "(Ctrl+V), pick File ▸ Sample puzzles, or make a new one with Ctrl+Alt+1 (easy) to Ctrl+Alt+4 (hardest). "
                 "Then press <b>Solve</b> (F5) and watch the model work pass by pass. Help ▸ How it works (F1) "
                 "explains what you see.")
 
