@@ -19,6 +19,7 @@ CONFIDENT = 0.9  # a cell counts as confident when its chosen token has at least
 FIRST_TRY = "first try"
 OTHER_VIEWS = "other views"
 KEEP_THINKING = "keep thinking"
+EXPLORATION = "exploration"
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +68,8 @@ class PassFrame:
             return "first try, the puzzle itself" if self.view == 0 else f"first try, view {self.view + 1} of {self.views}"
         if self.stage == OTHER_VIEWS:
             return f"other view {self.view + 1} of {self.views}"
+        if self.stage.endswith(EXPLORATION):  # the first model's or the fallback's branches
+            return f"{self.stage}, branch {self.view + 1} of {self.views}"
         if self.views > 1:
             return f"{self.stage}, view {self.view + 1} of {self.views}"
         return self.stage

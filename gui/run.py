@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from gui.devices import device_label, why_not_cuda
-from gui.pass_frame import FIRST_TRY, KEEP_THINKING, OTHER_VIEWS, PassFrame
+from gui.pass_frame import EXPLORATION, FIRST_TRY, KEEP_THINKING, OTHER_VIEWS, PassFrame
 from solver.halting import Carry
 from solver.kinds import Kind
 from solver.result import SolveResult
@@ -234,11 +234,13 @@ class Run:
         if self.result is None or self.result.answer is None:
             return None
         grid = self.kind.display_grid(self.result.answer)
-        for i in range(len(self.frames) - 1, -1, -1):
-            frame = self.frames[i]
-            if frame.number == self.result.passes and _same(frame.answer, grid):
-                return i
-        return None
+        found = [i for i in range(len(self.frames) - 1, -1, -1)
+                 if self.frames[i].number == self.result.passes and _same(self.frames[i].answer, grid)]
+        if self.result.branch:  # several branches may reach the same grid at once: the named one
+            named = [i for i in found if self.frames[i].stage.endswith(EXPLORATION)
+                     and self.frames[i].view == self.result.branch - 1]
+            found = named or found
+        return found[0] if found else None
 
     def shows_result(self, index: int | None, inner: int | None = None) -> bool:
         """True when frame `index` (at its pass's end) is the run's result."""

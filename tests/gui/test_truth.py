@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gui.pass_frame import OTHER_VIEWS
+from gui.pass_frame import EXPLORATION, OTHER_VIEWS
 from gui.run import RunState
 from solver.halting import StepOutput
 from solver.kinds.sudoku import KIND as SUDOKU
@@ -229,6 +229,61 @@ def test_other_views_are_shown_mapped_back_onto_the_puzzle_as_entered(qtbot):
         assert frame.confidence.shape == (81,)
     solved = [f for f in views if f.rule_ok]
     assert solved and all(np.array_equal(f.answer[puzzle.givens > 0], puzzle.givens[puzzle.givens > 0]) for f in solved)
+
+
+def _only_noise_solves():
+    """The shipped model's step, except that a carry the model itself produced (or the initial
+    one) gets an echo of the puzzle and a halt vote against: only the noisy carries of exploring
+    branches reach the model."""
+    produced: set[bytes] = set()
+
+    def wrap(step):
+        def run(tokens, y, z):
+            y = np.asarray(y)
+            if not produced:  # the first call: the initial carry
+                produced.update(row.tobytes() for row in y)
+            clean = np.array([row.tobytes() in produced for row in y])
+            out = step(tokens, y, z)
+            produced.update(row.tobytes() for row in np.asarray(out.y))
+            if not clean.any():
+                return out
+            logits = out.logits.copy()
+            logits[clean] = _onehot(tokens[clean])
+            inner = None
+            if out.inner_logits is not None:
+                inner = out.inner_logits.copy()
+                inner[:, clean] = _onehot(tokens[clean])
+            halt = np.array(out.halt_logit, np.float32)
+            halt[clean] = -9.0
+            return StepOutput(out.y, out.z, logits, halt, inner)
+
+        return run
+
+    return wrap
+
+
+def test_an_answer_found_by_exploring_names_its_branch_on_the_timeline(qtbot):
+    """When neither the puzzle nor its views verify, the noisy branches' passes are part of the
+    run: the winning branch's last pass is the result frame, named on the timeline and in the
+    result line, and the pass counts agree."""
+    window = make_window(qtbot, max_passes=3, retry_tta=2, explore=4)
+    panel = window.panel_for("sudoku")
+    assert window.open_path(SAMPLES / "sudoku" / "easy.sdm")
+    panel.step_wrapper = _only_noise_solves()
+    trigger(window, "F5")
+    wait_done(qtbot, panel, timeout=90000)
+    run = panel.run
+    result = run.result
+    assert result.solved and result.explored and 1 <= result.branch <= 4, result
+    assert f"found by exploring branch {result.branch}" in panel.result_label.text()
+    end = run.result_frame()
+    frame = run.frames[end]
+    assert frame.stage == EXPLORATION and frame.view == result.branch - 1 and frame.number == result.passes
+    assert frame.where == f"exploration, branch {result.branch} of 4"
+    stages = [f.stage for f in run.frames]
+    assert stages.index(EXPLORATION) > stages.index(OTHER_VIEWS) > stages.index("first try")
+    assert window.passes_label.text() == f"passes: {result.passes} ({run.work()} run over every view)"
+    assert run.work() == result.work
 
 
 # -- inner steps and typed digits --------------------------------------------------------------
