@@ -8,8 +8,6 @@ from dataclasses import dataclass, field, fields
 
 from PySide6.QtCore import QSettings
 
-from solver.explore import EXPLORE
-
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # bump when a key is renamed or removed (2: settings/models/<kind>)
@@ -26,7 +24,7 @@ class AppSettings:
     halt_threshold: float = 0.0  # 0 = the model's own threshold from its sidecar
     tta_k: int = 1  # test-time augmentation views voted over (1 = off)
     retry_tta: int = 4  # an unverified answer is tried again as this many other views (0 = off)
-    explore: int = EXPLORE  # then as this many noisy branches (0 = off; solver/explore.py)
+    explore: int = 0  # then as this many noisy branches (0 = off until measured in the window; solver/explore.py)
     force_cpu: bool = False
     animation_ms: int = 250  # delay between passes when the timeline plays
     theme: str = "system"  # "system" follows the desktop; "light"/"dark" force one
