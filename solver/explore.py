@@ -35,7 +35,7 @@ import numpy as np
 from solver.contract import EXPLORE_NOISE_Y, EXPLORE_NOISE_Z
 from solver.halting import Carry, Pass, Step, StepOutput
 from solver.kinds.protocol import Augmentation, Kind
-from solver.result import SolveResult
+from solver.result import RuleCheck, SolveResult
 from solver.tta import answer_key, needs_retry
 
 EXPLORE_PASSES = 16  # the default: passes a branch may take beyond where its seed ended
@@ -145,40 +145,52 @@ class ExplorePlan:
             if len(ends) != self.k:
                 raise ValueError(f"puzzle {i}: {len(ends)} of {self.k} branches finished")
             first, puzzle = self.results[i], self.puzzles[i]
-            extra = [p.number - self.seeds[p.index].carry.passes for p in ends]  # passes each branch ran
-            work = first.work + sum(extra)
-            scored = [(self.answer(p), p, x) for p, x in zip(ends, extra, strict=True)]
-            checked = [(a, p, x, self.kind.check(a, puzzle)) for a, p, x in scored]
+            branches = []
+            for p in ends:
+                answer = self.answer(p)
+                extra = p.number - self.seeds[p.index].carry.passes  # passes this branch ran
+                branches.append(_Branch(answer, p, extra, self.kind.check(answer, puzzle)))
+            work = first.work + sum(b.extra for b in branches)
             if self.kind.has_rules:
-                won = [c for c in checked if c[3].ok]
-                if not won:
-                    merged[i] = replace(first, work_passes=work, explored=True)
-                    continue
-                answer, p, x, check = max(won, key=lambda c: float(c[1].confidence.mean()))
+                won = max((b for b in branches if b.check.ok), key=_Branch.confidence, default=None)
             else:
-                answer, p, x, check = _vote(first, checked)
-                if p is None:  # the earlier answer won the vote
-                    merged[i] = replace(first, work_passes=work, explored=True)
-                    continue
-            result = SolveResult.from_check(check, answer, first.passes + x, p.halt_probability,
-                                            p.halted_by_model, float(p.confidence.mean()))
+                won = _vote(first, branches)
+            if won is None:  # no branch verified, or the earlier answer won the vote
+                merged[i] = replace(first, work_passes=work, explored=True)
+                continue
+            p = won.last
+            result = SolveResult.from_check(won.check, won.answer, first.passes + won.extra,
+                                            p.halt_probability, p.halted_by_model, won.confidence())
             merged[i] = replace(result, work_passes=work, views=first.views, retried=first.retried,
                                 explored=True, branch=self.owner(p.index)[1] + 1)
         return merged
 
 
-def _vote(first: SolveResult, checked: list[tuple[Any, Pass, int, Any]]) -> tuple[Any, Pass | None, int, Any]:
+@dataclass(frozen=True, eq=False)
+class _Branch:
+    """One branch's end, mapped back and checked against the puzzle as entered."""
+
+    answer: Any
+    last: Pass
+    extra: int  # passes the branch ran beyond its seed
+    check: RuleCheck
+
+    def confidence(self) -> float:
+        return float(self.last.confidence.mean())
+
+
+def _vote(first: SolveResult, branches: list[_Branch]) -> _Branch | None:
     """Without rules: well-formed answers first, then the largest summed confidence; the earlier
-    answer takes part with its own confidence, and wins ties (returned with pass None)."""
-    pool = [c for c in checked if c[3].ok] or checked
+    answer takes part with its own confidence and wins ties (None: it won)."""
+    pool = [b for b in branches if b.check.ok] or branches
     scores: dict[bytes, float] = {}
     base = answer_key(first.answer)
     if first.answer is not None:
         scores[base] = first.confidence
-    for answer, p, _, _ in pool:
-        key = answer_key(answer)
-        scores[key] = scores.get(key, 0.0) + float(p.confidence.mean())
+    for b in pool:
+        key = answer_key(b.answer)
+        scores[key] = scores.get(key, 0.0) + b.confidence()
     best = max(scores, key=lambda key: (scores[key], key == base))
     if best == base:
-        return first.answer, None, 0, None
-    return max((c for c in pool if answer_key(c[0]) == best), key=lambda c: float(c[1].confidence.mean()))
+        return None
+    return max((b for b in pool if answer_key(b.answer) == best), key=_Branch.confidence)
