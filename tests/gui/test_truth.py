@@ -150,25 +150,29 @@ def test_verified_is_said_only_over_the_grid_the_rule_checker_accepted(qtbot):
 # -- pass counts and the other views ------------------------------------------------------------
 
 
+def _spoiled(out: StepOutput, tokens: np.ndarray, rows: np.ndarray) -> StepOutput:
+    """`out` with the `rows` answering an echo of their puzzle (blanks stay blank) and voting
+    against halting, in the pass and in every inner step."""
+    if not rows.any():
+        return out
+    logits = out.logits.copy()
+    logits[rows] = _onehot(tokens[rows])
+    inner = None
+    if out.inner_logits is not None:
+        inner = out.inner_logits.copy()
+        inner[:, rows] = _onehot(tokens[rows])
+    halt = np.array(out.halt_logit, np.float32)
+    halt[rows] = -9.0
+    return StepOutput(out.y, out.z, logits, halt, inner)
+
+
 def _puzzle_itself_never_solves(own: np.ndarray):
     """The shipped model's step, except that the puzzle as entered (not a view of it) gets an
     answer that leaves its blanks empty: only the other views can find the solution."""
 
     def wrap(step):
         def run(tokens, y, z):
-            out = step(tokens, y, z)
-            mine = (tokens == own).all(axis=1)
-            if not mine.any():
-                return out
-            logits = out.logits.copy()
-            logits[mine] = _onehot(tokens[mine])
-            inner = None
-            if out.inner_logits is not None:
-                inner = out.inner_logits.copy()
-                inner[:, mine] = _onehot(tokens[mine])
-            halt = np.array(out.halt_logit, np.float32)
-            halt[mine] = -9.0
-            return StepOutput(out.y, out.z, logits, halt, inner)
+            return _spoiled(step(tokens, y, z), tokens, (tokens == own).all(axis=1))
 
         return run
 
@@ -245,17 +249,7 @@ def _only_noise_solves():
             clean = np.array([row.tobytes() in produced for row in y])
             out = step(tokens, y, z)
             produced.update(row.tobytes() for row in np.asarray(out.y))
-            if not clean.any():
-                return out
-            logits = out.logits.copy()
-            logits[clean] = _onehot(tokens[clean])
-            inner = None
-            if out.inner_logits is not None:
-                inner = out.inner_logits.copy()
-                inner[:, clean] = _onehot(tokens[clean])
-            halt = np.array(out.halt_logit, np.float32)
-            halt[clean] = -9.0
-            return StepOutput(out.y, out.z, logits, halt, inner)
+            return _spoiled(out, tokens, clean)
 
         return run
 
