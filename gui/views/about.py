@@ -12,7 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
+
+from gui.views.text_page import TextPage
 
 _KEY = re.compile(r"^(?P<data>.*?) \[(?P<subset>.*?), n=(?P<n>\d+)\] (?:app solver, )?(?P<setting>.+)$")
 _TABLE = '<table cellspacing="0" cellpadding="3" border="1" style="border-collapse: collapse;">'
@@ -71,17 +73,8 @@ def training_summary(provenance: Mapping[str, Any]) -> str:
     return html.escape("; ".join(parts)) if parts else "not recorded"
 
 
-class AboutDialog(QDialog):
+class AboutDialog(TextPage):
     """Help ▸ About: a scrollable page (the tables are wider than a message box)."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("About TRM Puzzles")
-        self.browser = QTextBrowser()
-        self.browser.setHtml(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
-        self.resize(760, 600)
+        super().__init__("About TRM Puzzles", text, (760, 600), parent)

@@ -9,7 +9,9 @@ import html
 from collections.abc import Iterable
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
+
+from gui.views.text_page import TextPage
 
 EXPLANATION = """
 <h2>How the model solves</h2>
@@ -54,19 +56,10 @@ def help_html(actions: Iterable[QAction], tabs: Iterable[tuple[str, str]] = ()) 
     return f"{EXPLANATION}<h2>The tabs</h2>{kinds}<h2>Keyboard shortcuts</h2><table>{rows}</table>"
 
 
-class HelpDialog(QDialog):
+class HelpDialog(TextPage):
     """A scrollable page of help text."""
 
     def __init__(self, actions: Iterable[QAction], tabs: Iterable[tuple[str, str]] = (),
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("How it works — TRM Puzzles")
-        self.browser = QTextBrowser()
-        self.browser.setHtml(help_html(actions, tabs))
-        self.browser.setOpenExternalLinks(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
-        self.resize(620, 560)
+        super().__init__("How it works — TRM Puzzles", help_html(actions, tabs), (620, 560), parent,
+                         external_links=True)
