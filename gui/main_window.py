@@ -195,6 +195,8 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("Next pass", lambda: self.panel.timeline.step_pass(1), "Ctrl+Right"))
         view.addAction(self._action("Previous inner step", lambda: self.panel.timeline.step_fine(-1), "Ctrl+Shift+Left"))
         view.addAction(self._action("Next inner step", lambda: self.panel.timeline.step_fine(1), "Ctrl+Shift+Right"))
+        view.addSeparator()
+        self._add_commands(view, "Timeline")
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&How it works", self.show_help, key.HelpContents,

@@ -47,7 +47,7 @@ T = TypeVar("T")
 class Command:
     """A menu entry a tab offers (the window adds it; triggering it shows the tab first)."""
 
-    menu: str  # "Puzzle" or "Edit"
+    menu: str  # "Puzzle", "Edit" or "Timeline"
     text: str
     run: Callable[[], object]
     shortcut: str = ""
@@ -72,6 +72,7 @@ class PuzzlePanel(QWidget):
     titleChanged = Signal(str)
     statusChanged = Signal()
     max_tta: int | None = None  # caps the person's TTA views for this kind
+    draws_beliefs = False  # the tab draws each cell's top candidates: its frames carry them
     sample_labels: dict[str, str] = {}  # noqa: RUF012 - sample file stem -> menu label, in menu order
 
     def __init__(self, kind: Kind, context: PanelContext, parent: QWidget | None = None) -> None:
@@ -395,7 +396,7 @@ class PuzzlePanel(QWidget):
         return SolveRequest(
             puzzle=copy.deepcopy(puzzle), kind_name=self.name, model_path=choice_path, model_origin=origin,
             models=self.context.models, force_cpu=self.context.settings().force_cpu, options=self._options(),
-            step_wrapper=self.step_wrapper, seed=self.seed, **more,
+            step_wrapper=self.step_wrapper, seed=self.seed, beliefs=self.draws_beliefs, **more,
         )
 
     def solve(self) -> bool:
@@ -474,6 +475,12 @@ class PuzzlePanel(QWidget):
             return
         self._draw(run.frames[index], None if inner < 0 else inner)
         self._describe()
+
+    def redraw_frame(self) -> None:
+        """Paint the frame on show again (a way of showing it changed)."""
+        position = self.timeline.position_cursor.current
+        if self.run is not None and position is not None:
+            self._show_position(position[0], -1 if position[1] is None else position[1])
 
     def _draw(self, frame: PassFrame, inner: int | None) -> None:
         """Paint one frame (at inner step `inner`, None for the pass's end) on the board."""

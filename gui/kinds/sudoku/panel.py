@@ -30,6 +30,7 @@ GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: 
 class SudokuPanel(PuzzlePanel):
     """Owns the Sudoku being edited, its undo stack and its runs."""
 
+    draws_beliefs = True  # every frame carries each cell's top candidates (drawn when show_beliefs)
     sample_labels = {"easy": "Easy (singles)", "medium": "Medium (deductions)", "hard": "Hard (needs search)"}  # noqa: RUF012
 
     def __init__(self, kind: Kind, context: PanelContext, parent: QWidget | None = None) -> None:
@@ -37,6 +38,7 @@ class SudokuPanel(PuzzlePanel):
         self.state = SudokuBoardState.empty()
         self.entering_givens = True  # typed digits become givens (a puzzle is being entered)
         self.pencil_mode = False  # typed digits toggle pencil marks
+        self.show_beliefs = False  # the model's pass shows its top candidates per blank, not one digit
 
         self.board = SudokuBoardView()
         self.generator = BackgroundTask(self)
@@ -74,6 +76,9 @@ class SudokuPanel(PuzzlePanel):
         made.append(Command("Edit", "&Pencil marks", lambda: self.set_pencil_mode(not self.pencil_mode), "Ctrl+P",
                             "Typed digits toggle candidates in the cell (Ctrl+digit does in either mode)",
                             checked=lambda: self.pencil_mode))
+        made.append(Command("Timeline", "Model's &beliefs as pencil marks", lambda: self.set_show_beliefs(not self.show_beliefs),
+                            "Ctrl+B", "Each blank of the pass on show lists the model's likeliest digits, larger and "
+                            "darker the surer it is", checked=lambda: self.show_beliefs))
         return made
 
     def legend_entries(self) -> list[LegendEntry]:
@@ -230,8 +235,16 @@ class SudokuPanel(PuzzlePanel):
     def precheck(self) -> Callable[[Any], str] | None:
         return uniqueness_note
 
+    def set_show_beliefs(self, on: bool) -> None:
+        """The pass on show draws each blank's top candidates (on) or the model's one digit (off)."""
+        self.show_beliefs = on
+        self.redraw_frame()
+
     def _draw(self, frame: PassFrame, inner: int | None) -> None:
-        self.board.show_answer(frame.answer_at(inner), frame.confidence, frame.changed, frame.violations_at(inner))
+        # The beliefs are the pass's own distribution: an inner step's answer has none.
+        beliefs = self.show_beliefs and inner is None
+        self.board.show_answer(frame.answer_at(inner), frame.confidence, frame.changed, frame.violations_at(inner),
+                               frame.beliefs if beliefs else None, frame.belief_probs if beliefs else None)
 
     def _clear_answer(self) -> None:
         self.board.show_answer(None)
