@@ -23,6 +23,7 @@ from solver.kinds import Kind, Record
 from solver.kinds.sudoku import Sudoku, format_sudoku
 from solver.kinds.sudoku.generator import GeneratedSudoku, generate
 from solver.kinds.sudoku.grading import Grade
+from solver.kinds.sudoku.search import solve_unique
 
 GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: "Hard", Grade.EXTREME: "Hardest"}
 
@@ -39,6 +40,7 @@ class SudokuPanel(PuzzlePanel):
         self.entering_givens = True  # typed digits become givens (a puzzle is being entered)
         self.pencil_mode = False  # typed digits toggle pencil marks
         self.show_beliefs = False  # the model's pass shows its top candidates per blank, not one digit
+        self.wrong = np.zeros(81, bool)  # the person's entries Check found wrong (red until the next edit)
 
         self.board = SudokuBoardView()
         self.generator = BackgroundTask(self)
@@ -79,6 +81,10 @@ class SudokuPanel(PuzzlePanel):
         made.append(Command("Timeline", "Model's &beliefs as pencil marks", lambda: self.set_show_beliefs(not self.show_beliefs),
                             "Ctrl+B", "Each blank of the pass on show lists the model's likeliest digits, larger and "
                             "darker the surer it is", checked=lambda: self.show_beliefs))
+        made.append(Command("Puzzle", "&Hint", self.give_hint, "Ctrl+H",
+                            "Fill the blank the model is surest of, once the exact solver confirms it"))
+        made.append(Command("Puzzle", "Chec&k my entries", self.check_entries, "Ctrl+Shift+C",
+                            "Mark your digits that differ from the exact solution"))
         return made
 
     def legend_entries(self) -> list[LegendEntry]:
@@ -148,7 +154,8 @@ class SudokuPanel(PuzzlePanel):
     def _refresh(self) -> None:
         # A given is red only when the givens clash; a typed digit that clashes is red alone.
         self.board.show_board(self.state.givens, self.state.entries,
-                              self.state.given_conflicts() | self.state.entry_conflicts(), self.state.pencil)
+                              self.state.given_conflicts() | self.state.entry_conflicts() | self.wrong,
+                              self.state.pencil)
         many = len(self.records) > 1
         for w in (self.prev_button, self.next_button, self.list_label):
             w.setVisible(many)
@@ -193,6 +200,67 @@ class SudokuPanel(PuzzlePanel):
     def copy_text(self) -> str:
         """The board as one 81-character line ('.' for blanks)."""
         return format_sudoku(self.state.values(), "line")
+
+    # -- hint and check ------------------------------------------------------------------------
+
+    def _solution(self) -> np.ndarray | None:
+        """The exact solver's solution of the givens, or None (with a message) when there is none
+        or more than one."""
+        if not self.state.puzzle().n_givens:
+            self.show_message("The board is empty: type or paste a puzzle first.", INFO)
+            return None
+        solution = solve_unique(self.state.givens)
+        if solution is None:
+            self.show_message("The exact solver finds no single solution to these givens.", WARNING)
+        return solution
+
+    def give_hint(self) -> bool:
+        """Fill the blank the model is surest of whose digit the exact solver confirms, as an entry."""
+        run = self.run
+        frames = [] if run is None else run.frames
+        if not frames:
+            self.show_message("A hint comes from the model's passes: press Solve (F5) first.", INFO)
+            return False
+        solution = self._solution()
+        if solution is None:
+            return False
+        end = run.result_frame() if run is not None else None
+        frame = frames[end if end is not None else -1]
+        blank = self.state.values() == 0
+        right = blank & (frame.answer == solution)  # the model's digit and the exact solver agree
+        if not right.any():
+            self.show_message("The model has no digit for any blank that the exact solver confirms.", INFO)
+            return False
+        cell = int(np.flatnonzero(right)[np.argmax(frame.confidence.reshape(-1)[right])])
+        sure = float(frame.confidence.reshape(-1)[cell])
+        digit = int(solution[cell])
+        self.entering_givens = False
+        self._edit(self.state.with_digit(cell, digit, as_given=False), f"Hint: {digit} in {cell_label(cell)}")
+        self._refresh()
+        self.board.select(cell)
+        self.show_message(f"{cell_label(cell)} = {digit}: the model was {sure:.0%} sure.", INFO)
+        return True
+
+    def check_entries(self) -> int:
+        """Mark the person's entries that differ from the exact solution in red; how many."""
+        solution = self._solution()
+        if solution is None:
+            return -1
+        mine = (self.state.givens == 0) & (self.state.entries > 0)
+        self.wrong = mine & (self.state.entries != solution)
+        self._refresh()
+        wrong, total = int(self.wrong.sum()), int(mine.sum())
+        if not total:
+            self.show_message("You have entered no digits to check.", INFO)
+        elif wrong:
+            self.show_message(f"{wrong} of your {total} entries are wrong (marked red).", WARNING)
+        else:
+            self.show_message(f"All {total} of your entries are right.", INFO)
+        return wrong
+
+    def _puzzle_edited(self) -> None:
+        self.wrong = np.zeros(81, bool)  # a check is of the entries it saw
+        super()._puzzle_edited()
 
     # -- new puzzles ---------------------------------------------------------------------------
 
