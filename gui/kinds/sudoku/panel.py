@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QEvent, QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from gui.background import BackgroundTask
 from gui.commands import push_edit
 from gui.kinds.sudoku.board_view import SudokuBoardView
+from gui.kinds.sudoku.clock import SolvingClock
 from gui.kinds.sudoku.legend import sudoku_legend
 from gui.kinds.sudoku.state import SudokuBoardState, cell_label, uniqueness_note
 from gui.pass_frame import PassFrame
@@ -41,6 +42,11 @@ class SudokuPanel(PuzzlePanel):
         self.pencil_mode = False  # typed digits toggle pencil marks
         self.show_beliefs = False  # the model's pass shows its top candidates per blank, not one digit
         self.wrong = np.zeros(81, bool)  # the person's entries Check found wrong (red until the next edit)
+        self.clock = SolvingClock()  # the person's solving time: runs from a loaded puzzle
+        self.clock.reset(running=False)
+        self.clock_tick = QTimer(self)
+        self.clock_tick.setInterval(1000)
+        self.clock_tick.timeout.connect(self._refresh_info)
 
         self.board = SudokuBoardView()
         self.generator = BackgroundTask(self)
@@ -81,6 +87,9 @@ class SudokuPanel(PuzzlePanel):
         made.append(Command("Timeline", "Model's &beliefs as pencil marks", lambda: self.set_show_beliefs(not self.show_beliefs),
                             "Ctrl+B", "Each blank of the pass on show lists the model's likeliest digits, larger and "
                             "darker the surer it is", checked=lambda: self.show_beliefs))
+        made.append(Command("Puzzle", "Pause &timer", self.toggle_pause, "Ctrl+Shift+P",
+                            "Stop or restart your solving time (it pauses by itself when the window loses focus)",
+                            checked=lambda: self.clock.paused_by_person))
         made.append(Command("Puzzle", "&Hint", self.give_hint, "Ctrl+H",
                             "Fill the blank the model is surest of, once the exact solver confirms it"))
         made.append(Command("Puzzle", "Chec&k my entries", self.check_entries, "Ctrl+Shift+C",
@@ -163,12 +172,39 @@ class SudokuPanel(PuzzlePanel):
             self.list_label.setText(self.records.label())
             self.prev_button.setEnabled(self.records.index > 0)
             self.next_button.setEnabled(self.records.index < len(self.records) - 1)
+        self._refresh_info()
+
+    def _refresh_info(self) -> None:
         mode = "entering givens" if self.entering_givens else "solving"
         if self.pencil_mode:
             mode += " · pencil marks"
+        timer = f" · ⏱ {self.clock.text()}" if not self.entering_givens and self.state.puzzle().n_givens else ""
         title = self.title_text()
-        self.info_label.setText(f"{self.state.puzzle().n_givens} givens · {mode}" + (f" · {title}" if title else ""))
+        self.info_label.setText(f"{self.state.puzzle().n_givens} givens · {mode}{timer}" + (f" · {title}" if title else ""))
         self.statusChanged.emit()
+
+    # -- the solving timer ---------------------------------------------------------------------
+
+    def toggle_pause(self) -> None:
+        """The person's Pause: the clock stops until they press it again."""
+        if self.clock.paused_by_person:
+            self.clock.paused_by_person = False
+            if self.isActiveWindow():
+                self.clock.resume()
+        else:
+            self.clock.paused_by_person = True
+            self.clock.pause()
+        self._refresh_info()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Time away from the window is no solving time; back, it runs on unless Pause stopped it.
+        if event.type() == QEvent.Type.ActivationChange and hasattr(self, "clock"):
+            if not self.isActiveWindow():
+                self.clock.pause()
+            elif not self.clock.paused_by_person and self.clock_tick.isActive():
+                self.clock.resume()
+            self._refresh_info()
+        super().changeEvent(event)
 
     def set_entering_givens(self, on: bool) -> None:
         """Typed digits become givens (on) or the person's entries (off)."""
@@ -189,10 +225,15 @@ class SudokuPanel(PuzzlePanel):
         """Put a puzzle on the board as a new puzzle (undoable); typed digits become entries."""
         self.entering_givens = False
         self._edit(SudokuBoardState.from_puzzle(puzzle).snapshot(), "Load puzzle", source=source or puzzle.source)
+        self._start_clock()  # a new puzzle to solve: the person's time starts at zero
         self._refresh()
 
     def load_record(self, record: Record, source: str) -> None:
         self.set_puzzle(record.puzzle, source)
+
+    def _start_clock(self) -> None:
+        self.clock.reset(running=self.isActiveWindow())
+        self.clock_tick.start()
 
     def current_puzzle(self) -> Sudoku:
         return self.state.puzzle()
