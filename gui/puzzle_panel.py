@@ -182,6 +182,21 @@ class PuzzlePanel(QWidget):
             self.legend.set_entries(self.legend_entries())
         super().changeEvent(event)
 
+    # -- work that survives a restart ----------------------------------------------------------
+
+    def unsaved_work(self) -> bool:
+        """True when quitting would lose something the person made: an edit since the puzzle came
+        from its file, or a pasted puzzle never saved."""
+        return self.edited or (self.source == "clipboard" and self.file_path is None)
+
+    def session_state(self) -> dict[str, str]:
+        """What reopens this tab's work on the next start ({}: nothing to keep)."""
+        return {}
+
+    def restore_session(self, state: dict[str, str]) -> bool:
+        """Reopen work saved by `session_state`; False when there is none or it does not read."""
+        return False
+
     def title_text(self) -> str:
         """What the window title names: where the puzzle came from, marked when edited since."""
         if not self.source:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -241,6 +242,45 @@ class SudokuPanel(PuzzlePanel):
     def copy_text(self) -> str:
         """The board as one 81-character line ('.' for blanks)."""
         return format_sudoku(self.state.values(), "line")
+
+    # -- work that survives a restart ----------------------------------------------------------
+
+    def unsaved_work(self) -> bool:
+        # Digits the person typed are in no file: they would be lost too.
+        return super().unsaved_work() or bool(self.state.entries[self.state.givens == 0].any())
+
+    def session_state(self) -> dict[str, str]:
+        if self.state.is_empty() and not self.state.pencil.any():
+            return {}
+        return {
+            "givens": "".join(str(int(d)) for d in self.state.givens),
+            "entries": "".join(str(int(d)) for d in self.state.entries),
+            "pencil": ",".join(str(int(b)) for b in self.state.pencil),
+            "source": self.source,
+            "edited": "1" if self.edited else "0",
+            "entering_givens": "1" if self.entering_givens else "0",
+        }
+
+    def restore_session(self, state: dict[str, str]) -> bool:
+        try:
+            givens = np.array([int(c) for c in state["givens"]], np.int8)
+            entries = np.array([int(c) for c in state["entries"]], np.int8)
+            pencil = np.array([int(b) for b in state["pencil"].split(",")], np.uint16)
+            if not givens.size == entries.size == pencil.size == 81:
+                raise ValueError("not 81 cells")
+        except (KeyError, ValueError) as err:
+            logging.getLogger(__name__).warning("the last session's Sudoku does not read (%s); starting empty", err)
+            return False
+        self._edit((givens.tobytes(), entries.tobytes(), pencil.tobytes()), "Reopen last puzzle",
+                   source=state.get("source", ""))
+        self.undo_stack.clear()  # the reopened work is where this session starts
+        self.edited = state.get("edited") == "1"
+        self.entering_givens = state.get("entering_givens") == "1"
+        if not self.entering_givens:
+            self._start_clock()
+        self.titleChanged.emit(self.title_text())
+        self._refresh()
+        return True
 
     # -- hint and check ------------------------------------------------------------------------
 
