@@ -179,7 +179,7 @@ class SudokuPanel(PuzzlePanel):
         mode = "entering givens" if self.entering_givens else "solving"
         if self.pencil_mode:
             mode += " · pencil marks"
-        timer = f" · ⏱ {self.clock.text()}" if not self.entering_givens and self.state.puzzle().n_givens else ""
+        timer = f" · time {self.clock.text()}" if not self.entering_givens and self.state.puzzle().n_givens else ""
         title = self.title_text()
         self.info_label.setText(f"{self.state.puzzle().n_givens} givens · {mode}{timer}" + (f" · {title}" if title else ""))
         self.statusChanged.emit()
