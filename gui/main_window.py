@@ -19,7 +19,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QUndoGroup,
 )
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget
 
 from gui import kinds as panels
 from gui.documents import read_puzzle_file
@@ -93,7 +93,9 @@ class MainWindow(QMainWindow):
         self._help: HelpDialog | None = None
         self._build_menus()
         self._restore_geometry()
-        self._tab_changed(0)
+        self.ask_on_quit = True  # quitting with unsaved work asks first (tests turn it off)
+        self._restore_session()
+        self._tab_changed(self.tabs.currentIndex())
 
     # -- tabs and models -----------------------------------------------------------------------
 
@@ -195,6 +197,8 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("Next pass", lambda: self.panel.timeline.step_pass(1), "Ctrl+Right"))
         view.addAction(self._action("Previous inner step", lambda: self.panel.timeline.step_fine(-1), "Ctrl+Shift+Left"))
         view.addAction(self._action("Next inner step", lambda: self.panel.timeline.step_fine(1), "Ctrl+Shift+Right"))
+        view.addSeparator()
+        self._add_commands(view, "Timeline")
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&How it works", self.show_help, key.HelpContents,
@@ -467,7 +471,64 @@ class MainWindow(QMainWindow):
             return
         self.resize(1000, 860)
 
+    def _restore_session(self) -> None:
+        """Reopen the last session's work in each tab, and its tab."""
+        store = QSettings()
+        for name, panel in self.panels.items():
+            store.beginGroup(f"session/{name}")
+            state = {key: str(store.value(key)) for key in store.childKeys()}
+            store.endGroup()
+            if state:
+                panel.restore_session(state)
+        tab = store.value("session/tab")
+        if isinstance(tab, str) and tab in self.panels:
+            self.tabs.setCurrentWidget(self.panels[tab])
+
+    def _save_session(self, discarded: set[str]) -> None:
+        store = QSettings()
+        store.remove("session")
+        store.setValue("session/tab", self.panel.name)
+        for name, panel in self.panels.items():
+            state = {} if name in discarded else panel.session_state()
+            for key, value in state.items():
+                store.setValue(f"session/{name}/{key}", value)
+
+    def ask_unsaved(self, panel: PuzzlePanel) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel for a tab's unsaved work (tests replace this)."""
+        buttons = QMessageBox.StandardButton
+        return QMessageBox.question(
+            self, "Unsaved work",
+            f"The {panel.kind.title} tab has work that is in no file (digits you typed, a pasted or "
+            "edited puzzle). Save it before quitting?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+
+    def _settle_unsaved(self) -> set[str] | None:
+        """Ask about each tab with unsaved work: the tabs whose work is discarded, None to stay."""
+        discarded: set[str] = set()
+        if not self.ask_on_quit:
+            return discarded
+        buttons = QMessageBox.StandardButton
+        for name, panel in self.panels.items():
+            if not panel.unsaved_work():
+                continue
+            self.tabs.setCurrentWidget(panel)
+            answer = self.ask_unsaved(panel)
+            if answer == buttons.Cancel:
+                return None
+            if answer == buttons.Discard:
+                discarded.add(name)
+            elif answer == buttons.Save:
+                self.save()
+                if panel.unsaved_work() and panel.file_path is None:
+                    return None  # the save dialog was cancelled: stay
+        return discarded
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        discarded = self._settle_unsaved()
+        if discarded is None:
+            event.ignore()
+            return
+        self._save_session(discarded)
         store = QSettings()
         store.setValue("window/geometry", self.saveGeometry())
         for panel in self.panels.values():

@@ -43,6 +43,11 @@ class PassFrame:
     view: int = 0  # which view of the stage (0: the puzzle itself in the first try)
     views: int = 1  # views the stage ran
     own_number: int = 0  # this view's own pass count (0: same as `number`)
+    # The model's beliefs, for tabs that draw them (`PuzzlePanel.draws_beliefs`): each cell's
+    # likeliest values, likeliest first, mapped back like `answer` (a Sudoku view's relabelled
+    # digits are the puzzle's digits again), and their probabilities. Shape: answer's + (k,).
+    beliefs: np.ndarray | None = None
+    belief_probs: np.ndarray | None = None
 
     @property
     def confident_fraction(self) -> float:

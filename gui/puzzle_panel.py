@@ -47,7 +47,7 @@ T = TypeVar("T")
 class Command:
     """A menu entry a tab offers (the window adds it; triggering it shows the tab first)."""
 
-    menu: str  # "Puzzle" or "Edit"
+    menu: str  # "Puzzle", "Edit" or "Timeline"
     text: str
     run: Callable[[], object]
     shortcut: str = ""
@@ -72,6 +72,7 @@ class PuzzlePanel(QWidget):
     titleChanged = Signal(str)
     statusChanged = Signal()
     max_tta: int | None = None  # caps the person's TTA views for this kind
+    draws_beliefs = False  # the tab draws each cell's top candidates: its frames carry them
     sample_labels: dict[str, str] = {}  # noqa: RUF012 - sample file stem -> menu label, in menu order
 
     def __init__(self, kind: Kind, context: PanelContext, parent: QWidget | None = None) -> None:
@@ -180,6 +181,21 @@ class PuzzlePanel(QWidget):
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "legend"):
             self.legend.set_entries(self.legend_entries())
         super().changeEvent(event)
+
+    # -- work that survives a restart ----------------------------------------------------------
+
+    def unsaved_work(self) -> bool:
+        """True when quitting would lose something the person made: an edit since the puzzle came
+        from its file, or a pasted puzzle never saved."""
+        return self.edited or (self.source == "clipboard" and self.file_path is None)
+
+    def session_state(self) -> dict[str, str]:
+        """What reopens this tab's work on the next start ({}: nothing to keep)."""
+        return {}
+
+    def restore_session(self, state: dict[str, str]) -> bool:
+        """Reopen work saved by `session_state`; False when there is none or it does not read."""
+        return False
 
     def title_text(self) -> str:
         """What the window title names: where the puzzle came from, marked when edited since."""
@@ -395,7 +411,7 @@ class PuzzlePanel(QWidget):
         return SolveRequest(
             puzzle=copy.deepcopy(puzzle), kind_name=self.name, model_path=choice_path, model_origin=origin,
             models=self.context.models, force_cpu=self.context.settings().force_cpu, options=self._options(),
-            step_wrapper=self.step_wrapper, seed=self.seed, **more,
+            step_wrapper=self.step_wrapper, seed=self.seed, beliefs=self.draws_beliefs, **more,
         )
 
     def solve(self) -> bool:
@@ -474,6 +490,12 @@ class PuzzlePanel(QWidget):
             return
         self._draw(run.frames[index], None if inner < 0 else inner)
         self._describe()
+
+    def redraw_frame(self) -> None:
+        """Paint the frame on show again (a way of showing it changed)."""
+        position = self.timeline.position_cursor.current
+        if self.run is not None and position is not None:
+            self._show_position(position[0], -1 if position[1] is None else position[1])
 
     def _draw(self, frame: PassFrame, inner: int | None) -> None:
         """Paint one frame (at inner step `inner`, None for the pass's end) on the board."""

@@ -56,11 +56,14 @@ class SolveRequest:
     seed: int | None = None  # for the symmetric views
     carry: Carry | None = None  # keep thinking from here ...
     more_passes: int = 0  # ... for this many passes, halting ignored
+    beliefs: bool = False  # frames carry each cell's top candidates (the tab draws them)
 
 
-def frame_of(event: PassMade, kind: Kind, puzzle: Any, after: int, views: int, elapsed_s: float) -> PassFrame:
+def frame_of(event: PassMade, kind: Kind, puzzle: Any, after: int, views: int, elapsed_s: float,
+             beliefs: bool = False) -> PassFrame:
     """The window's copy of one pass, mapped onto the puzzle as entered (`PassMade.answer()`,
-    `invert_cells` for the per-cell arrays, the rule check against the puzzle itself)."""
+    `invert_cells` for the per-cell arrays, the rule check against the puzzle itself); with
+    `beliefs`, each cell's top candidates too."""
     p, aug = event.p, event.augmentation
     answer = event.answer()
     grid = kind.display_grid(answer)
@@ -89,6 +92,7 @@ def frame_of(event: PassMade, kind: Kind, puzzle: Any, after: int, views: int, e
         inner_answers.append(step_grid)
         inner_marks.append(marks(step_check.bad_cells, step_grid.shape))
         inner_reasons.append(step_check.reason)
+    top, top_p = _beliefs(event, kind, grid.shape, cells) if beliefs else (None, None)
     return PassFrame(
         number=after + p.number,
         answer=grid,
@@ -106,7 +110,32 @@ def frame_of(event: PassMade, kind: Kind, puzzle: Any, after: int, views: int, e
         view=event.view,
         views=views,
         own_number=p.number,
+        beliefs=top,
+        belief_probs=top_p,
     )
+
+
+def _beliefs(event: PassMade, kind: Kind, shape: tuple[int, ...],
+             cells: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(shape + (k,)) values and probabilities of each cell's k likeliest tokens, on the puzzle as
+    entered. Each rank is decoded as a whole answer and mapped back as the answer is (a Sudoku
+    view's `invert` undoes its digit relabelling and its cell moves together); the probabilities
+    move with the cells only. None when the pass has no top-k or a rank does not decode to the
+    answer's shape (ARC, whose grid size is itself predicted)."""
+    p, aug = event.p, event.augmentation
+    if p.top_tokens is None or p.top_probs is None:
+        return None, None
+    values, probs = [], []
+    for rank in range(p.top_tokens.shape[-1]):
+        decoded = kind.decode(p.top_tokens[:, rank], event.view_puzzle)
+        if aug is not None:
+            decoded = aug.invert(decoded)
+        grid = np.asarray(kind.display_grid(decoded))
+        if grid.shape != shape:
+            return None, None
+        values.append(grid)
+        probs.append(cells(p.top_probs[:, rank]).astype(np.float32))
+    return np.stack(values, -1), np.stack(probs, -1)
 
 
 def model_used(session: Any, loop: HaltingLoop, origin: str) -> ModelUsed:
@@ -158,7 +187,8 @@ def run_job(request: SolveRequest) -> Iterator[Message]:
                 views = event.views
                 yield StageBegan(event.stage.value, event.views, passes_so_far)
             elif isinstance(event, PassMade):
-                yield FrameMade(frame_of(event, kind, puzzle, after, views, time.perf_counter() - started))
+                yield FrameMade(frame_of(event, kind, puzzle, after, views, time.perf_counter() - started,
+                                         request.beliefs))
             elif isinstance(event, Solved):
                 yield Finished(copy.deepcopy(event.result), copy.deepcopy(event.carry))
     finally:

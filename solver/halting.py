@@ -72,6 +72,10 @@ class Pass:
     halted_by_model: bool  # the halt head voted to stop (probability >= threshold), heeded or not
     inner_tokens: np.ndarray | None = None  # (T, L) argmax after each inner answer update
     carry: Carry | None = None  # set on the last pass only (to keep thinking)
+    # The model's beliefs beyond its argmax: each cell's TOP_K likeliest tokens, likeliest first,
+    # and their softmax probabilities (what the window draws as the model's pencil marks).
+    top_tokens: np.ndarray | None = None  # (L, TOP_K) int64
+    top_probs: np.ndarray | None = None  # (L, TOP_K) float32
 
     def result(self) -> SolveResult:
         """The `SolveResult` this pass stands for if it is the last."""
@@ -81,12 +85,29 @@ class Pass:
         )
 
 
+TOP_K = 3  # candidates per cell a `Pass` carries beyond the argmax
+
+
 def _softmax_max(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(..., V) logits -> argmax (...,) int64 and its softmax probability (...,) float32."""
     top = logits.argmax(-1)
     shifted = logits - np.take_along_axis(logits, top[..., None], -1)  # max is 0
     prob = 1.0 / np.exp(shifted, dtype=np.float64).sum(-1)
     return top.astype(np.int64), prob.astype(np.float32)
+
+
+def _softmax_top(logits: np.ndarray, k: int = TOP_K) -> tuple[np.ndarray, np.ndarray]:
+    """(..., V) logits -> the k likeliest tokens (..., k) int64, likeliest first, and their
+    softmax probabilities (..., k) float32. argpartition, then a sort of k: cheap next to a pass."""
+    k = min(k, logits.shape[-1])
+    part = np.argpartition(-logits, k - 1, axis=-1)[..., :k]
+    picked = np.take_along_axis(logits, part, -1)
+    order = np.argsort(-picked, axis=-1, kind="stable")
+    tokens = np.take_along_axis(part, order, -1)
+    shifted = np.asarray(logits, np.float64) - np.take_along_axis(logits, tokens[..., :1], -1)
+    total = np.exp(shifted).sum(-1, keepdims=True)
+    probs = np.exp(np.take_along_axis(shifted, tokens, -1)) / total
+    return tokens.astype(np.int64), probs.astype(np.float32)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -221,6 +242,7 @@ class HaltingLoop:
             self._check_output(out, b, length)
             done += 1
             answer_tokens, confidence = _softmax_max(out.logits)  # (B, L) each
+            top_tokens, top_probs = _softmax_top(np.asarray(out.logits))  # (B, L, TOP_K) each
             halt_p = _sigmoid(out.halt_logit)  # (B,)
             inner = out.inner_logits.argmax(-1) if out.inner_logits is not None else None  # (T, B, L)
             wants = (halt_p >= self.threshold) if use_halt else np.zeros(b, bool)
@@ -257,6 +279,8 @@ class HaltingLoop:
                     halted_by_model=bool(wants[row]),
                     inner_tokens=None if inner is None else inner[:, row],
                     carry=carry,
+                    top_tokens=top_tokens[row],
+                    top_probs=top_probs[row],
                 )
             keep = np.flatnonzero(~stop)
             if keep.size == b:

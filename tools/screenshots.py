@@ -4,7 +4,8 @@ For each tab (the window's panel registry) it opens the middle one of the kind's
 With a model for the kind it solves it with default settings, except that the halting threshold
 is 1.0 so the model runs to its cap: with `--running`, `<kind>-running.png` is taken while the
 passes arrive (the model slowed to 60 ms a pass); `<kind>.png` after the run with the timeline moved back to a
-middle pass, so it shows an answer still being refined. A kind without a model is shown as it
+middle pass, so it shows an answer still being refined (and `<kind>-beliefs.png`, the same pass
+with the model's top candidates per blank, where the tab draws them). A kind without a model is shown as it
 is (`<kind>.png`: the tab saying so). Then `sudoku-pencil-dark.png` (pencil marks, dark
 appearance) and `arc-minimum-<w>x<h>.png` (the ARC tab at the window's minimum size). Offscreen
 unless a display is set (e.g. under Xvfb).
@@ -94,7 +95,13 @@ def shoot(app: QApplication, window, panel, out: Path, running: bool = False) ->
     for _ in range(max(1, panel.run.passes() // 2) if panel.run is not None else 0):
         panel.timeline.step_pass(-1)
     _settle(app)
-    return [*shots, _save(window, out, panel.name)]
+    shots.append(_save(window, out, panel.name))
+    if hasattr(panel, "set_show_beliefs"):  # the same pass with the model's beliefs as pencil marks
+        panel.set_show_beliefs(True)
+        _settle(app)
+        shots.append(_save(window, out, f"{panel.name}-beliefs"))
+        panel.set_show_beliefs(False)
+    return shots
 
 
 def shoot_extras(app: QApplication, window, out: Path) -> list[Path]:
@@ -139,6 +146,7 @@ def main() -> None:
     QCoreApplication.setApplicationName("trm-puzzles-screenshots")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     app = QApplication(sys.argv[:1])
+    QSettings().remove("session")  # every run starts from the samples, not the last run's work
     from gui.main_window import MainWindow
     from gui.settings import AppSettings
     from gui.theme import apply_theme
@@ -146,6 +154,7 @@ def main() -> None:
     apply_theme(app, "light")
     args.out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(dataclasses.replace(AppSettings(), halt_threshold=1.0))
+    window.ask_on_quit = False  # nobody is there to answer
     window.resize(*SIZE)
     window.show()
     for panel in window.panels.values():

@@ -19,6 +19,7 @@ def make_window(qtbot, **overrides) -> MainWindow:
     """A shown main window with default settings (plus overrides)."""
     settings = dataclasses.replace(AppSettings(), **overrides)
     window = MainWindow(settings)
+    window.ask_on_quit = False  # closing at a test's end must not wait on a question
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -12,6 +12,7 @@ from gui.pass_frame import CONFIDENT
 from solver.kinds.sudoku import CELLS, SIZE, cell_name
 
 _MARGIN = 6.0
+BELIEF_MIN = 0.05  # a candidate the model gives less than this is not drawn among its beliefs
 
 
 class SudokuBoardView(QWidget):
@@ -35,6 +36,8 @@ class SudokuBoardView(QWidget):
         self._confidence: np.ndarray | None = None
         self._changed: np.ndarray | None = None
         self._violations: np.ndarray | None = None
+        self._beliefs: np.ndarray | None = None  # (81, k) digits, likeliest first
+        self._belief_probs: np.ndarray | None = None  # (81, k)
         self.selected = 0
 
     # -- what to show --------------------------------------------------------------------------
@@ -53,13 +56,26 @@ class SudokuBoardView(QWidget):
         confidence: np.ndarray | None = None,
         changed: np.ndarray | None = None,
         violations: np.ndarray | None = None,
+        beliefs: np.ndarray | None = None,
+        belief_probs: np.ndarray | None = None,
     ) -> None:
-        """The model's answer for one pass over the blanks (None hides it)."""
+        """The model's answer for one pass over the blanks (None hides it); with `beliefs` (81, k)
+        and `belief_probs`, each blank shows the model's top candidates instead of its one digit."""
         self._answer = answer
         self._confidence = confidence
         self._changed = changed
         self._violations = violations
+        self._beliefs = None if answer is None or belief_probs is None else beliefs
+        self._belief_probs = None if self._beliefs is None else belief_probs
         self.update()
+
+    def belief_marks(self, cell: int) -> list[tuple[int, float]]:
+        """(digit, probability) of the candidates drawn in `cell`, likeliest first: the model's
+        top ones with at least BELIEF_MIN, in a cell that is no given ([] when none are shown)."""
+        if self._beliefs is None or self._belief_probs is None or self._givens[cell]:
+            return []
+        return [(int(d), float(p)) for d, p in zip(self._beliefs[cell].tolist(), self._belief_probs[cell].tolist(),
+                                                   strict=True) if d and p >= BELIEF_MIN]
 
     def select(self, cell: int) -> None:
         """Move the selection to `cell`."""
@@ -169,6 +185,8 @@ class SudokuBoardView(QWidget):
         showing_answer = self._answer is not None
         if showing_answer:
             shown = np.where(self._givens > 0, self._givens, self._answer).tolist()
+            if self._beliefs is not None:  # the blanks show candidates, not one digit
+                shown = [d if givens[c] else 0 for c, d in enumerate(shown)]
             bad = (self._violations if self._violations is not None else np.zeros(CELLS, bool)).tolist()
         else:
             shown = values.tolist()
@@ -229,7 +247,10 @@ class SudokuBoardView(QWidget):
             for cell in cells:
                 painter.drawText(rects[cell], centre, str(shown[cell]))
 
-        self._paint_pencil(painter, rects, shown, size, colours)
+        if self._beliefs is not None:
+            self._paint_beliefs(painter, rects, size, colours)
+        else:
+            self._paint_pencil(painter, rects, shown, size, colours)
         if showing_answer and self._changed is not None:
             changed = [c for c in np.flatnonzero(self._changed).tolist() if not givens[c]]
             if changed:
@@ -270,6 +291,27 @@ class SudokuBoardView(QWidget):
                     r, c = divmod(d - 1, 3)
                     box = QRectF(rect.left() + c * third, rect.top() + r * third, third, third)
                     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(d))
+
+    def _paint_beliefs(self, painter: QPainter, rects: list[QRectF], size: float, colours: BoardColours) -> None:
+        """The model's candidates as pencil marks, each at its digit's place in the 3x3 pattern;
+        likelier ones are larger and darker, so the weight reads at a glance (a 0.97 is almost
+        a digit, a 0.06 a faint speck)."""
+        if size < 18:
+            return
+        third = size / 3
+        font = QFont(self.font())
+        colour = QColor(colours.answer)
+        for cell in range(CELLS):
+            rect = rects[cell]
+            for digit, p in self.belief_marks(cell):
+                font.setPixelSize(max(6, int(size * (0.2 + 0.14 * p))))
+                font.setBold(p >= CONFIDENT)
+                colour.setAlphaF(0.3 + 0.7 * p)
+                painter.setFont(font)
+                painter.setPen(colour)
+                r, c = divmod(digit - 1, 3)
+                box = QRectF(rect.left() + c * third, rect.top() + r * third, third, third)
+                painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(digit))
 
     def _paint_lines(self, painter: QPainter, board: QRectF, size: float, colours: BoardColours) -> None:
         thin = QPen(colours.cell_line)

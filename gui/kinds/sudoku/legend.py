@@ -19,6 +19,7 @@ def sudoku_legend(palette: QPalette) -> list[LegendEntry]:
         LegendEntry(Swatch.TEXT, colours.entry, "your digit"),
         LegendEntry(Swatch.PENCIL, colours.entry, "your pencil marks"),
         LegendEntry(Swatch.TEXT, colours.answer, "model's digit"),
+        LegendEntry(Swatch.PENCIL, colours.answer, "model's beliefs (Ctrl+B): larger, darker = likelier"),
         LegendEntry(Swatch.TEXT, colours.answer, f"model unsure (< {CONFIDENT:.0%})", italic=True),
         LegendEntry(Swatch.SHADES, colours.answer, "shading: how sure the model is"),
         LegendEntry(Swatch.DOT, colours.changed, "changed since the last pass"),

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QEvent, QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from gui.background import BackgroundTask
 from gui.commands import push_edit
 from gui.kinds.sudoku.board_view import SudokuBoardView
+from gui.kinds.sudoku.clock import SolvingClock
 from gui.kinds.sudoku.legend import sudoku_legend
 from gui.kinds.sudoku.state import SudokuBoardState, cell_label, uniqueness_note
 from gui.pass_frame import PassFrame
@@ -23,6 +25,7 @@ from solver.kinds import Kind, Record
 from solver.kinds.sudoku import Sudoku, format_sudoku
 from solver.kinds.sudoku.generator import GeneratedSudoku, generate
 from solver.kinds.sudoku.grading import Grade
+from solver.kinds.sudoku.search import solve_unique
 
 GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: "Hard", Grade.EXTREME: "Hardest"}
 
@@ -30,6 +33,7 @@ GRADE_LABELS = {Grade.SINGLES: "Easy", Grade.DEDUCTION: "Medium", Grade.SEARCH: 
 class SudokuPanel(PuzzlePanel):
     """Owns the Sudoku being edited, its undo stack and its runs."""
 
+    draws_beliefs = True  # every frame carries each cell's top candidates (drawn when show_beliefs)
     sample_labels = {"easy": "Easy (singles)", "medium": "Medium (deductions)", "hard": "Hard (needs search)"}  # noqa: RUF012
 
     def __init__(self, kind: Kind, context: PanelContext, parent: QWidget | None = None) -> None:
@@ -37,6 +41,13 @@ class SudokuPanel(PuzzlePanel):
         self.state = SudokuBoardState.empty()
         self.entering_givens = True  # typed digits become givens (a puzzle is being entered)
         self.pencil_mode = False  # typed digits toggle pencil marks
+        self.show_beliefs = False  # the model's pass shows its top candidates per blank, not one digit
+        self.wrong = np.zeros(81, bool)  # the person's entries Check found wrong (red until the next edit)
+        self.clock = SolvingClock()  # the person's solving time: runs from a loaded puzzle
+        self.clock.reset(running=False)
+        self.clock_tick = QTimer(self)
+        self.clock_tick.setInterval(1000)
+        self.clock_tick.timeout.connect(self._refresh_info)
 
         self.board = SudokuBoardView()
         self.generator = BackgroundTask(self)
@@ -74,6 +85,16 @@ class SudokuPanel(PuzzlePanel):
         made.append(Command("Edit", "&Pencil marks", lambda: self.set_pencil_mode(not self.pencil_mode), "Ctrl+P",
                             "Typed digits toggle candidates in the cell (Ctrl+digit does in either mode)",
                             checked=lambda: self.pencil_mode))
+        made.append(Command("Timeline", "Model's &beliefs as pencil marks", lambda: self.set_show_beliefs(not self.show_beliefs),
+                            "Ctrl+B", "Each blank of the pass on show lists the model's likeliest digits, larger and "
+                            "darker the surer it is", checked=lambda: self.show_beliefs))
+        made.append(Command("Puzzle", "Pause &timer", self.toggle_pause, "Ctrl+Shift+P",
+                            "Stop or restart your solving time (it pauses by itself when the window loses focus)",
+                            checked=lambda: self.clock.paused_by_person))
+        made.append(Command("Puzzle", "&Hint", self.give_hint, "Ctrl+H",
+                            "Fill the blank the model is surest of, once the exact solver confirms it"))
+        made.append(Command("Puzzle", "Chec&k my entries", self.check_entries, "Ctrl+Shift+C",
+                            "Mark your digits that differ from the exact solution"))
         return made
 
     def legend_entries(self) -> list[LegendEntry]:
@@ -143,7 +164,8 @@ class SudokuPanel(PuzzlePanel):
     def _refresh(self) -> None:
         # A given is red only when the givens clash; a typed digit that clashes is red alone.
         self.board.show_board(self.state.givens, self.state.entries,
-                              self.state.given_conflicts() | self.state.entry_conflicts(), self.state.pencil)
+                              self.state.given_conflicts() | self.state.entry_conflicts() | self.wrong,
+                              self.state.pencil)
         many = len(self.records) > 1
         for w in (self.prev_button, self.next_button, self.list_label):
             w.setVisible(many)
@@ -151,12 +173,39 @@ class SudokuPanel(PuzzlePanel):
             self.list_label.setText(self.records.label())
             self.prev_button.setEnabled(self.records.index > 0)
             self.next_button.setEnabled(self.records.index < len(self.records) - 1)
+        self._refresh_info()
+
+    def _refresh_info(self) -> None:
         mode = "entering givens" if self.entering_givens else "solving"
         if self.pencil_mode:
             mode += " · pencil marks"
+        timer = f" · time {self.clock.text()}" if not self.entering_givens and self.state.puzzle().n_givens else ""
         title = self.title_text()
-        self.info_label.setText(f"{self.state.puzzle().n_givens} givens · {mode}" + (f" · {title}" if title else ""))
+        self.info_label.setText(f"{self.state.puzzle().n_givens} givens · {mode}{timer}" + (f" · {title}" if title else ""))
         self.statusChanged.emit()
+
+    # -- the solving timer ---------------------------------------------------------------------
+
+    def toggle_pause(self) -> None:
+        """The person's Pause: the clock stops until they press it again."""
+        if self.clock.paused_by_person:
+            self.clock.paused_by_person = False
+            if self.isActiveWindow():
+                self.clock.resume()
+        else:
+            self.clock.paused_by_person = True
+            self.clock.pause()
+        self._refresh_info()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Time away from the window is no solving time; back, it runs on unless Pause stopped it.
+        if event.type() == QEvent.Type.ActivationChange and hasattr(self, "clock"):
+            if not self.isActiveWindow():
+                self.clock.pause()
+            elif not self.clock.paused_by_person and self.clock_tick.isActive():
+                self.clock.resume()
+            self._refresh_info()
+        super().changeEvent(event)
 
     def set_entering_givens(self, on: bool) -> None:
         """Typed digits become givens (on) or the person's entries (off)."""
@@ -177,10 +226,15 @@ class SudokuPanel(PuzzlePanel):
         """Put a puzzle on the board as a new puzzle (undoable); typed digits become entries."""
         self.entering_givens = False
         self._edit(SudokuBoardState.from_puzzle(puzzle).snapshot(), "Load puzzle", source=source or puzzle.source)
+        self._start_clock()  # a new puzzle to solve: the person's time starts at zero
         self._refresh()
 
     def load_record(self, record: Record, source: str) -> None:
         self.set_puzzle(record.puzzle, source)
+
+    def _start_clock(self) -> None:
+        self.clock.reset(running=self.isActiveWindow())
+        self.clock_tick.start()
 
     def current_puzzle(self) -> Sudoku:
         return self.state.puzzle()
@@ -188,6 +242,106 @@ class SudokuPanel(PuzzlePanel):
     def copy_text(self) -> str:
         """The board as one 81-character line ('.' for blanks)."""
         return format_sudoku(self.state.values(), "line")
+
+    # -- work that survives a restart ----------------------------------------------------------
+
+    def unsaved_work(self) -> bool:
+        # Digits the person typed are in no file: they would be lost too.
+        return super().unsaved_work() or bool(self.state.entries[self.state.givens == 0].any())
+
+    def session_state(self) -> dict[str, str]:
+        if self.state.is_empty() and not self.state.pencil.any():
+            return {}
+        return {
+            "givens": "".join(str(int(d)) for d in self.state.givens),
+            "entries": "".join(str(int(d)) for d in self.state.entries),
+            "pencil": ",".join(str(int(b)) for b in self.state.pencil),
+            "source": self.source,
+            "edited": "1" if self.edited else "0",
+            "entering_givens": "1" if self.entering_givens else "0",
+        }
+
+    def restore_session(self, state: dict[str, str]) -> bool:
+        try:
+            givens = np.array([int(c) for c in state["givens"]], np.int8)
+            entries = np.array([int(c) for c in state["entries"]], np.int8)
+            pencil = np.array([int(b) for b in state["pencil"].split(",")], np.uint16)
+            if not givens.size == entries.size == pencil.size == 81:
+                raise ValueError("not 81 cells")
+        except (KeyError, ValueError) as err:
+            logging.getLogger(__name__).warning("the last session's Sudoku does not read (%s); starting empty", err)
+            return False
+        self._edit((givens.tobytes(), entries.tobytes(), pencil.tobytes()), "Reopen last puzzle",
+                   source=state.get("source", ""))
+        self.undo_stack.clear()  # the reopened work is where this session starts
+        self.edited = state.get("edited") == "1"
+        self.entering_givens = state.get("entering_givens") == "1"
+        if not self.entering_givens:
+            self._start_clock()
+        self.titleChanged.emit(self.title_text())
+        self._refresh()
+        return True
+
+    # -- hint and check ------------------------------------------------------------------------
+
+    def _solution(self) -> np.ndarray | None:
+        """The exact solver's solution of the givens, or None (with a message) when there is none
+        or more than one."""
+        if not self.state.puzzle().n_givens:
+            self.show_message("The board is empty: type or paste a puzzle first.", INFO)
+            return None
+        solution = solve_unique(self.state.givens)
+        if solution is None:
+            self.show_message("The exact solver finds no single solution to these givens.", WARNING)
+        return solution
+
+    def give_hint(self) -> bool:
+        """Fill the blank the model is surest of whose digit the exact solver confirms, as an entry."""
+        run = self.run
+        frames = [] if run is None else run.frames
+        if not frames:
+            self.show_message("A hint comes from the model's passes: press Solve (F5) first.", INFO)
+            return False
+        solution = self._solution()
+        if solution is None:
+            return False
+        end = run.result_frame() if run is not None else None
+        frame = frames[end if end is not None else -1]
+        blank = self.state.values() == 0
+        right = blank & (frame.answer == solution)  # the model's digit and the exact solver agree
+        if not right.any():
+            self.show_message("The model has no digit for any blank that the exact solver confirms.", INFO)
+            return False
+        cell = int(np.flatnonzero(right)[np.argmax(frame.confidence.reshape(-1)[right])])
+        sure = float(frame.confidence.reshape(-1)[cell])
+        digit = int(solution[cell])
+        self.entering_givens = False
+        self._edit(self.state.with_digit(cell, digit, as_given=False), f"Hint: {digit} in {cell_label(cell)}")
+        self._refresh()
+        self.board.select(cell)
+        self.show_message(f"{cell_label(cell)} = {digit}: the model was {sure:.0%} sure.", INFO)
+        return True
+
+    def check_entries(self) -> int:
+        """Mark the person's entries that differ from the exact solution in red; how many."""
+        solution = self._solution()
+        if solution is None:
+            return -1
+        mine = (self.state.givens == 0) & (self.state.entries > 0)
+        self.wrong = mine & (self.state.entries != solution)
+        self._refresh()
+        wrong, total = int(self.wrong.sum()), int(mine.sum())
+        if not total:
+            self.show_message("You have entered no digits to check.", INFO)
+        elif wrong:
+            self.show_message(f"{wrong} of your {total} entries are wrong (marked red).", WARNING)
+        else:
+            self.show_message(f"All {total} of your entries are right.", INFO)
+        return wrong
+
+    def _puzzle_edited(self) -> None:
+        self.wrong = np.zeros(81, bool)  # a check is of the entries it saw
+        super()._puzzle_edited()
 
     # -- new puzzles ---------------------------------------------------------------------------
 
@@ -230,8 +384,16 @@ class SudokuPanel(PuzzlePanel):
     def precheck(self) -> Callable[[Any], str] | None:
         return uniqueness_note
 
+    def set_show_beliefs(self, on: bool) -> None:
+        """The pass on show draws each blank's top candidates (on) or the model's one digit (off)."""
+        self.show_beliefs = on
+        self.redraw_frame()
+
     def _draw(self, frame: PassFrame, inner: int | None) -> None:
-        self.board.show_answer(frame.answer_at(inner), frame.confidence, frame.changed, frame.violations_at(inner))
+        # The beliefs are the pass's own distribution: an inner step's answer has none.
+        beliefs = self.show_beliefs and inner is None
+        self.board.show_answer(frame.answer_at(inner), frame.confidence, frame.changed, frame.violations_at(inner),
+                               frame.beliefs if beliefs else None, frame.belief_probs if beliefs else None)
 
     def _clear_answer(self) -> None:
         self.board.show_answer(None)
