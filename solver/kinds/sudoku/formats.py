@@ -406,6 +406,36 @@ def sudoku_document(puzzles: Sequence[Sudoku], suffix: str) -> str:
     raise ValueError(f"cannot write Sudoku files ending {suffix!r} (use .sdm, .sdk, .txt, .csv or .opensudoku)")
 
 
+# Where trm-solve --out puts answers: .sdm and .txt are the answer lines it prints anyway (one
+# 81-digit line per puzzle, an empty one where there is no answer, so line N answers puzzle N);
+# .sdk and .opensudoku are whole documents holding the answer grids, written at the end.
+ANSWER_LINE_SUFFIXES = ("", ".sdm", ".txt")
+ANSWER_DOCUMENT_SUFFIXES = (".sdk", ".opensudoku")
+
+
+def answers_as_document(suffix: str, count: int) -> bool:
+    """True when answers for a file ending `suffix` form one document (`answer_document`), False
+    when they are answer lines; ValueError for an ending that cannot hold `count` answers."""
+    suffix = suffix.lower()
+    if suffix in ANSWER_LINE_SUFFIXES:
+        return False
+    if suffix not in ANSWER_DOCUMENT_SUFFIXES:
+        raise ValueError(f"cannot write Sudoku answers to a file ending {suffix!r} (use .sdm or .txt: one "
+                         "81-digit line per puzzle; .sdk for one puzzle; .opensudoku; or --jsonl)")
+    if suffix == ".sdk" and count > 1:
+        raise ValueError(f".sdk holds one grid, and the file has {count} puzzles: use .sdm or .txt (one "
+                         "81-digit answer line per puzzle) or .opensudoku (a collection)")
+    return True
+
+
+def answer_document(answers: Sequence[np.ndarray], suffix: str) -> str:
+    """Complete answer grids as the document `suffix` names, each written as a grid of that
+    layout (the answer in the place a puzzle's cells go: neither .sdk nor OpenSudoku has a field
+    for a solution)."""
+    grids = [Sudoku(np.asarray(a, dtype=np.int8).reshape(CELLS)) for a in answers]
+    return sudoku_document(grids, suffix)
+
+
 
 
 # ------------------------------------------------------------------------------------------------

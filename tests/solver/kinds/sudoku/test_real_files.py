@@ -107,3 +107,25 @@ def test_every_written_layout_reads_back(suffix):
     kind = kinds.get("sudoku")
     puzzle = kind.read(P, "p.txt")[0].puzzle
     assert read(kind.write([puzzle], suffix), "out" + suffix) == [DIGITS]
+
+
+@pytest.mark.parametrize(("suffix", "count"), [(".sdm", 2), (".txt", 2), (".sdk", 1), (".opensudoku", 2)])
+def test_answers_written_in_each_layout_read_back_as_the_answers(suffix, count):
+    """What trm-solve --out writes: a document layout holds the answer grids; a line layout is the
+    answer lines themselves (the CLI writes those, one per puzzle)."""
+    kind = kinds.get("sudoku")
+    answer = np.array([int(c) for c in S], np.int8)
+    if kind.answers_as_document(suffix, count):
+        text = kind.write_answers([answer] * count, suffix)
+    else:
+        text = "".join(kind.format_answer(answer) + "\n" for _ in range(count))
+    assert read(text, "answers" + suffix) == [S] * count
+
+
+def test_answer_layouts_refused_before_solving():
+    kind = kinds.get("sudoku")
+    with pytest.raises(ValueError, match=r"use \.sdm or \.txt"):
+        kind.answers_as_document(".sdk", 3)
+    with pytest.raises(ValueError, match="cannot write Sudoku answers"):
+        kind.answers_as_document(".csv", 1)
+    assert kinds.get("maze").answers_as_document(".sdk", 3) is False  # mazes keep their answer lines
