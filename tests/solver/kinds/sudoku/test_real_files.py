@@ -7,6 +7,8 @@ read, through the same path trm-solve and the window's Open use (`read_document`
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -129,3 +131,35 @@ def test_answer_layouts_refused_before_solving():
     with pytest.raises(ValueError, match="cannot write Sudoku answers"):
         kind.answers_as_document(".csv", 1)
     assert kinds.get("maze").answers_as_document(".sdk", 3) is False  # mazes keep their answer lines
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(["f.txt", "f.sdk", "f.ss", "f.csv", "f.json", "f.opensudoku", "f"]))
+def test_every_kind_reads_any_bytes_or_says_why(data, name):
+    """Random bytes through the app's whole path (decode, sniff, then every kind's reader, not
+    only the sniffed one): records, or a ValueError; never another exception."""
+    try:
+        text = decode_document(data, name)
+    except ValueError:
+        return
+    with contextlib.suppress(ValueError):
+        kinds.sniff(text, name)
+    for kind_name in kinds.names():
+        try:
+            records = kinds.get(kind_name).read(text, name)
+        except ValueError:
+            continue
+        assert all(r.error or r.puzzle is not None for r in records)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('0123456789.#SG |+-\n\t,;:[]{}"<>/=_trainestpuzzlequion\ufeff\r')), max_size=300))
+def test_every_kind_reads_text_near_its_layouts_or_says_why(text):
+    """Text made of the characters of every kind's layouts (JSON, maze walls, grids, XML), read by
+    every kind: records, or a ValueError; never another exception."""
+    for kind_name in kinds.names():
+        try:
+            records = kinds.get(kind_name).read(text, "fuzz.txt")
+        except ValueError:
+            continue
+        assert all(r.error or r.puzzle is not None for r in records)
