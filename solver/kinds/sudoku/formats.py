@@ -168,8 +168,9 @@ def _csv_delimiter(line: str) -> str:
 
 def _line_puzzle(line: str) -> str | None:
     """The 81-character puzzle a line holds, whatever text comes before or after it (a hash, a
-    rating, a name, HoDoKu's ``:0000:x:<puzzle>:::`` fields), or None."""
-    for token in line.replace(":", " ").split():
+    rating, a name, HoDoKu's ``:0000:x:<puzzle>:::`` fields, a field of a ``|``- or tab-separated
+    line such as gsf's q2 taxonomy lists), or None."""
+    for token in line.replace(":", " ").replace("|", " ").split():
         if len(token) == CELLS and set(token) <= _LINE_CHARS and any(c in "0123456789." for c in token):
             return token
     return None
@@ -447,8 +448,8 @@ def sniff_sudoku(text: str, name: str = "") -> float:
     so an unreadable file reaches the Sudoku reader, which names every bad line."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     digits = set("0123456789.")
-    if any(len(ln) == CELLS and set(ln) <= digits for ln in lines[:50]):
-        return 0.9
+    if any(len(f.strip()) == CELLS and set(f.strip()) <= digits for ln in lines[:50] for f in ln.split("|")):
+        return 0.9  # a puzzle line, or a puzzle field of a '|'-separated list
     if lines and "," in lines[0]:
         data = lines[1] if len(lines) > 1 and QUESTION_COLUMNS & {c.strip().lower() for c in lines[0].split(",")} else lines[0]
         fields = [f.strip() for f in data.split(",")]

@@ -48,6 +48,10 @@ LAYOUTS = {
     "'_' and '-' as blanks": ("blanks.txt", P.replace(".", "_") + "\n" + P.replace(".", "-") + "\n", [DIGITS] * 2),
     "a comment, then nine puzzle lines": ("nine.sdm", "# nine puzzles\n" + "\n".join([P] * 9) + "\n", [DIGITS] * 9),
     "HoDoKu library line": ("hodoku.txt", f":0000:x:{P}:::\n", [DIGITS]),
+    # gsf's q2 taxonomy lists, as issue #21 describes them: the puzzle in field 5 of a '|'- or
+    # tab-separated line (the other fields here are made-up counts and ratings).
+    "q2 taxonomy line, '|'-separated": ("q2.txt", f"1|24|3|0.7|{P}|x y\n2|25|4|0.8|{P}|z\n", [DIGITS] * 2),
+    "q2 taxonomy line, tab-separated": ("q2.tsv", f"1\t24\t3\t0.7\t{P}\tx y\n", [DIGITS]),
     "tab-separated grid with empty cells": ("tabs.txt", "\n".join("\t".join("" if c == "." else c for c in row) for row in ROWS) + "\n", [DIGITS]),
 }
 
