@@ -16,7 +16,9 @@ answer.
 Output (stdout or --out): Sudoku and maze, one line per puzzle in input order (the 81-digit answer,
 or the maze answer row-major in the ``# SGo`` alphabet), an empty line for an invalid puzzle; ARC,
 one JSON object ``{task: [answer grid per test input]}``; with --jsonl, one JSON object per puzzle
-for scripts. Warnings, ``--show`` boards, the progress
+for scripts. A Sudoku --out file gets the layout its ending names: .sdm or .txt the answer lines,
+.sdk (one puzzle) or .opensudoku a document of the answer grids, written when all are solved; an
+ending the kind cannot write is refused before solving. Warnings, ``--show`` boards, the progress
 bar and the summary go to stderr. Exit codes: 0 done, 1 model problem, 2 bad flags or input.
 """
 
@@ -223,7 +225,40 @@ def answer_json(record: Record, result: SolveResult, kind: Kind) -> str:
     })
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def answer_suffix(args: argparse.Namespace, kind: Kind, count: int) -> str:
+    """The --out ending whose document holds the answers, "" for answer lines; InputError, before
+    any solving, for an ending the kind cannot write `count` answers in."""
+    if args.out is None or args.jsonl:
+        return ""
+    suffix = args.out.suffix.lower()
+    try:
+        return suffix if kind.answers_as_document(suffix, count) else ""
+    except ValueError as e:
+        raise InputError(f"--out {args.out}: {e}") from None
+
+
+class LazyFile:
+    """The --out file, created at the first write: a refused run leaves no empty file behind."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stream: TextIO | None = None
+
+    def write(self, text: str) -> int:
+        if self.stream is None:
+            self.stream = self.path.open("w", encoding="utf-8")
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        if self.stream is not None:
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+
+
+def run(args: argparse.Namespace, out: TextIO | LazyFile, err: TextIO) -> int:
     try:
         text = read_document(args.file)
     except ValueError as e:
@@ -259,6 +294,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                              explore=explore_default(args.explore, kind), explore_passes=args.explore_passes,
                              noise=noise)
     records = read_records(args.file, kind, text)
+    document = answer_suffix(args, kind, len(records))
+    document_answers: list[Any] = []  # answers in input order, for a document --out
     loop = model.loop(args.threshold, args.max_passes)
     rng = np.random.default_rng(0)
     fallback_rng = np.random.default_rng(1)  # its own stream: the int8 answers stay those of --no-fallback
@@ -287,6 +324,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             summary.add(result)
             if args.jsonl:
                 out.write(answer_json(r, result, kind) + "\n")
+            elif document:
+                if result.answer is None:
+                    err.write(f"trm-solve: warning: {r.where}: no answer, so none in {args.out}\n")
+                else:
+                    document_answers.append(result.answer)
             elif not kind.has_rules:
                 grid = None if result.answer is None else np.asarray(result.answer).tolist()
                 arc_answers.setdefault(r.group, []).append(grid)
@@ -297,6 +339,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress.close()
     if arc_answers:
         out.write(json.dumps(arc_answers) + "\n")
+    if document and document_answers:
+        out.write(kind.write_answers(document_answers, document))
+    elif document:
+        err.write(f"trm-solve: warning: no answer to write; {args.out} not written\n")
     summary.seconds = time.perf_counter() - started
     err.write(f"trm-solve: {summary.line(model.provider_line)}\n")
     return 0
@@ -335,7 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "(rates in assets/models/README.md)")
     parser.add_argument("--no-fallback", action="store_true",
                         help="with --int8: keep int8's unverified answers, no second solve with the fp32 model")
-    parser.add_argument("--out", type=Path, help="write answers here instead of stdout")
+    parser.add_argument("--out", type=Path,
+                        help="write answers here instead of stdout, in the layout the ending names "
+                             "(Sudoku: .sdm/.txt answer lines, .sdk for one puzzle, .opensudoku)")
     parser.add_argument("--show", action="store_true", help="print the board after every pass (stderr)")
     parser.add_argument("--jsonl", action="store_true",
                         help="one JSON object per puzzle (where, status, verified, passes, work, answer) "
@@ -368,8 +416,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.file}: no such file")
     try:
         if args.out is not None:
-            with args.out.open("w", encoding="utf-8") as out:
+            out = LazyFile(args.out)
+            try:
                 return run(args, out, sys.stderr)
+            finally:
+                out.close()
         return run(args, sys.stdout, sys.stderr)
     except InputError as e:
         sys.stderr.write(f"trm-solve: error: {e}\n")

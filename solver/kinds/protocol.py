@@ -145,6 +145,16 @@ class Kind(Protocol):
         stands for (one of `suffixes`); ValueError for an ending the kind does not write."""
         ...
 
+    def answers_as_document(self, suffix: str, count: int) -> bool:
+        """How `trm-solve --out` with file ending `suffix` writes `count` answers: True, one
+        document at the end (`write_answers`); False, a `format_answer` line per puzzle as on
+        stdout. ValueError (asked before any solving) for an ending that cannot hold them."""
+        ...
+
+    def write_answers(self, answers: Sequence[Any], suffix: str) -> str:
+        """The text of the document `answers_as_document` said `suffix` stands for."""
+        ...
+
     # -- symmetries -----------------------------------------------------------------------------
 
     def augmentations(self, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:

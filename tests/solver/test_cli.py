@@ -363,3 +363,39 @@ def test_int8_for_maze_opens_the_maze_int8_model_and_its_fp32_fallback(tmp_path,
     assert code == 0 and len(out) == 2 and all(set(line) <= set("# SGo") for line in out)
     assert opened == [models / "maze.int8.onnx", models / "maze.onnx"]
     assert "2 solved again with the fp32 model (0 verified then)" in err
+
+
+@pytest.mark.parametrize("suffix", [".sdm", ".txt", ".sdk", ".opensudoku"])
+def test_out_file_gets_the_layout_its_ending_names(tmp_path, capsys, suffix):
+    """Each answer layout reads back with the Sudoku reader, giving exactly the answers printed."""
+    count = 1 if suffix == ".sdk" else 2
+    (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(count), "sdm"))
+    code, printed, _ = _run(capsys, str(tmp_path / "p.sdm"), "--model", SUDOKU_MODEL, "--max-passes", "2",
+                            "--retry-tta", "0", "--explore", "0")
+    assert code == 0 and len(printed) == count
+    target = tmp_path / ("answers" + suffix)
+    code, out, err = _run(capsys, str(tmp_path / "p.sdm"), "--model", SUDOKU_MODEL, "--max-passes", "2",
+                          "--retry-tta", "0", "--explore", "0", "--out", str(target))
+    assert code == 0 and out == [], err
+    kind = kinds.get("sudoku")
+    text = target.read_text()
+    assert kind.sniff(text, target.name) >= 0.5
+    # The noise model's answers may break the rules; the reader names such a grid, yet its cells
+    # are the answer: compare the cells of what was written, record by record.
+    cells = [r.puzzle.givens if r.puzzle is not None else None for r in kind.read(text, target.name)]
+    if all(c is not None for c in cells):
+        assert [kind.format_answer(c) for c in cells] == printed
+    if suffix == ".opensudoku":
+        assert text.startswith("<?xml") and text.count("<game ") == count
+    if suffix == ".sdk":
+        assert [ln for ln in text.splitlines() if ln] == [printed[0][r * 9 : (r + 1) * 9].replace("0", ".") for r in range(9)]
+
+
+def test_out_file_ending_that_cannot_hold_the_answers_is_refused_before_solving(tmp_path, capsys, monkeypatch):
+    (tmp_path / "p.sdm").write_text(format_sudokus(_puzzles(2), "sdm"))
+    monkeypatch.setattr(cli, "solve", lambda *a, **k: pytest.fail("solved before refusing"))
+    code, _, err = _run(capsys, str(tmp_path / "p.sdm"), "--model", SUDOKU_MODEL, "--out", str(tmp_path / "a.sdk"))
+    assert code == 2 and ".sdk holds one grid, and the file has 2 puzzles: use .sdm or .txt" in err
+    code, _, err = _run(capsys, str(tmp_path / "p.sdm"), "--model", SUDOKU_MODEL, "--out", str(tmp_path / "a.json"))
+    assert code == 2 and "cannot write Sudoku answers to a file ending '.json'" in err
+    assert not (tmp_path / "a.sdk").exists() and not (tmp_path / "a.json").exists()

@@ -86,6 +86,12 @@ class ArcKind:
         """ARC documents are tasks, written by the window's task editor (`format_arc_task`)."""
         raise ValueError("ARC test inputs are saved as part of their task (format_arc_task)")
 
+
+    def answers_as_document(self, suffix: str, count: int) -> bool:
+        return False  # answer lines under any file name, as trm-solve has always written them
+
+    def write_answers(self, answers: Sequence[Any], suffix: str) -> str:
+        raise ValueError("these answers are written as lines, one per puzzle (format_answer)")
     def augmentations(self, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:
         fresh = views_besides_identity(k, identity, self.max_views)
         others = [ArcAugmentation.random(rng) for _ in range(fresh)]

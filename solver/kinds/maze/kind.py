@@ -109,6 +109,12 @@ class MazeKind:
     def write(self, puzzles: Sequence[Maze], suffix: str) -> str:
         return maze_document(puzzles, suffix)
 
+
+    def answers_as_document(self, suffix: str, count: int) -> bool:
+        return False  # answer lines under any file name, as trm-solve has always written them
+
+    def write_answers(self, answers: Sequence[Any], suffix: str) -> str:
+        raise ValueError("these answers are written as lines, one per puzzle (format_answer)")
     def augmentations(self, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:
         fresh = views_besides_identity(k, identity, self.max_views)
         others = [MazeAugmentation(int(i)) for i in rng.permutation(np.arange(1, NUM_DIHEDRAL))[:fresh]]

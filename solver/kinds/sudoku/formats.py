@@ -168,8 +168,9 @@ def _csv_delimiter(line: str) -> str:
 
 def _line_puzzle(line: str) -> str | None:
     """The 81-character puzzle a line holds, whatever text comes before or after it (a hash, a
-    rating, a name, HoDoKu's ``:0000:x:<puzzle>:::`` fields), or None."""
-    for token in line.replace(":", " ").split():
+    rating, a name, HoDoKu's ``:0000:x:<puzzle>:::`` fields, a field of a ``|``- or tab-separated
+    line such as gsf's q2 taxonomy lists), or None."""
+    for token in line.replace(":", " ").replace("|", " ").split():
         if len(token) == CELLS and set(token) <= _LINE_CHARS and any(c in "0123456789." for c in token):
             return token
     return None
@@ -406,6 +407,36 @@ def sudoku_document(puzzles: Sequence[Sudoku], suffix: str) -> str:
     raise ValueError(f"cannot write Sudoku files ending {suffix!r} (use .sdm, .sdk, .txt, .csv or .opensudoku)")
 
 
+# Where trm-solve --out puts answers: .sdm and .txt are the answer lines it prints anyway (one
+# 81-digit line per puzzle, an empty one where there is no answer, so line N answers puzzle N);
+# .sdk and .opensudoku are whole documents holding the answer grids, written at the end.
+ANSWER_LINE_SUFFIXES = ("", ".sdm", ".txt")
+ANSWER_DOCUMENT_SUFFIXES = (".sdk", ".opensudoku")
+
+
+def answers_as_document(suffix: str, count: int) -> bool:
+    """True when answers for a file ending `suffix` form one document (`answer_document`), False
+    when they are answer lines; ValueError for an ending that cannot hold `count` answers."""
+    suffix = suffix.lower()
+    if suffix in ANSWER_LINE_SUFFIXES:
+        return False
+    if suffix not in ANSWER_DOCUMENT_SUFFIXES:
+        raise ValueError(f"cannot write Sudoku answers to a file ending {suffix!r} (use .sdm or .txt: one "
+                         "81-digit line per puzzle; .sdk for one puzzle; .opensudoku; or --jsonl)")
+    if suffix == ".sdk" and count > 1:
+        raise ValueError(f".sdk holds one grid, and the file has {count} puzzles: use .sdm or .txt (one "
+                         "81-digit answer line per puzzle) or .opensudoku (a collection)")
+    return True
+
+
+def answer_document(answers: Sequence[np.ndarray], suffix: str) -> str:
+    """Complete answer grids as the document `suffix` names, each written as a grid of that
+    layout (the answer in the place a puzzle's cells go: neither .sdk nor OpenSudoku has a field
+    for a solution)."""
+    grids = [Sudoku(np.asarray(a, dtype=np.int8).reshape(CELLS)) for a in answers]
+    return sudoku_document(grids, suffix)
+
+
 
 
 # ------------------------------------------------------------------------------------------------
@@ -417,8 +448,8 @@ def sniff_sudoku(text: str, name: str = "") -> float:
     so an unreadable file reaches the Sudoku reader, which names every bad line."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     digits = set("0123456789.")
-    if any(len(ln) == CELLS and set(ln) <= digits for ln in lines[:50]):
-        return 0.9
+    if any(len(f.strip()) == CELLS and set(f.strip()) <= digits for ln in lines[:50] for f in ln.split("|")):
+        return 0.9  # a puzzle line, or a puzzle field of a '|'-separated list
     if lines and "," in lines[0]:
         data = lines[1] if len(lines) > 1 and QUESTION_COLUMNS & {c.strip().lower() for c in lines[0].split(",")} else lines[0]
         fields = [f.strip() for f in data.split(",")]

@@ -11,7 +11,13 @@ import numpy as np
 from solver.codec import TokenCodec
 from solver.kinds.protocol import Augmentation, Record, TrainingData, views_besides_identity
 from solver.kinds.sudoku.codec import SUDOKU_CODEC
-from solver.kinds.sudoku.formats import iter_sudoku_records, sniff_sudoku, sudoku_document
+from solver.kinds.sudoku.formats import (
+    answer_document,
+    answers_as_document,
+    iter_sudoku_records,
+    sniff_sudoku,
+    sudoku_document,
+)
 from solver.kinds.sudoku.puzzle import CELLS, SIZE, Sudoku, check_givens, conflicts, is_solution
 from solver.kinds.sudoku.symmetry import SudokuSymmetry
 from solver.kinds.sudoku.training import TRAINING
@@ -122,6 +128,12 @@ class SudokuKind:
 
     def write(self, puzzles: Sequence[Sudoku], suffix: str) -> str:
         return sudoku_document(puzzles, suffix)
+
+    def answers_as_document(self, suffix: str, count: int) -> bool:
+        return answers_as_document(suffix, count)
+
+    def write_answers(self, answers: Sequence[np.ndarray], suffix: str) -> str:
+        return answer_document(answers, suffix)
 
     def augmentations(self, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:
         fresh = views_besides_identity(k, identity, self.max_views)

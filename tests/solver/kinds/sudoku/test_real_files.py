@@ -7,6 +7,8 @@ read, through the same path trm-solve and the window's Open use (`read_document`
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -46,6 +48,10 @@ LAYOUTS = {
     "'_' and '-' as blanks": ("blanks.txt", P.replace(".", "_") + "\n" + P.replace(".", "-") + "\n", [DIGITS] * 2),
     "a comment, then nine puzzle lines": ("nine.sdm", "# nine puzzles\n" + "\n".join([P] * 9) + "\n", [DIGITS] * 9),
     "HoDoKu library line": ("hodoku.txt", f":0000:x:{P}:::\n", [DIGITS]),
+    # gsf's q2 taxonomy lists, as issue #21 describes them: the puzzle in field 5 of a '|'- or
+    # tab-separated line (the other fields here are made-up counts and ratings).
+    "q2 taxonomy line, '|'-separated": ("q2.txt", f"1|24|3|0.7|{P}|x y\n2|25|4|0.8|{P}|z\n", [DIGITS] * 2),
+    "q2 taxonomy line, tab-separated": ("q2.tsv", f"1\t24\t3\t0.7\t{P}\tx y\n", [DIGITS]),
     "tab-separated grid with empty cells": ("tabs.txt", "\n".join("\t".join("" if c == "." else c for c in row) for row in ROWS) + "\n", [DIGITS]),
 }
 
@@ -107,3 +113,57 @@ def test_every_written_layout_reads_back(suffix):
     kind = kinds.get("sudoku")
     puzzle = kind.read(P, "p.txt")[0].puzzle
     assert read(kind.write([puzzle], suffix), "out" + suffix) == [DIGITS]
+
+
+@pytest.mark.parametrize(("suffix", "count"), [(".sdm", 2), (".txt", 2), (".sdk", 1), (".opensudoku", 2)])
+def test_answers_written_in_each_layout_read_back_as_the_answers(suffix, count):
+    """What trm-solve --out writes: a document layout holds the answer grids; a line layout is the
+    answer lines themselves (the CLI writes those, one per puzzle)."""
+    kind = kinds.get("sudoku")
+    answer = np.array([int(c) for c in S], np.int8)
+    if kind.answers_as_document(suffix, count):
+        text = kind.write_answers([answer] * count, suffix)
+    else:
+        text = "".join(kind.format_answer(answer) + "\n" for _ in range(count))
+    assert read(text, "answers" + suffix) == [S] * count
+
+
+def test_answer_layouts_refused_before_solving():
+    kind = kinds.get("sudoku")
+    with pytest.raises(ValueError, match=r"use \.sdm or \.txt"):
+        kind.answers_as_document(".sdk", 3)
+    with pytest.raises(ValueError, match="cannot write Sudoku answers"):
+        kind.answers_as_document(".csv", 1)
+    assert kinds.get("maze").answers_as_document(".sdk", 3) is False  # mazes keep their answer lines
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(["f.txt", "f.sdk", "f.ss", "f.csv", "f.json", "f.opensudoku", "f"]))
+def test_every_kind_reads_any_bytes_or_says_why(data, name):
+    """Random bytes through the app's whole path (decode, sniff, then every kind's reader, not
+    only the sniffed one): records, or a ValueError; never another exception."""
+    try:
+        text = decode_document(data, name)
+    except ValueError:
+        return
+    with contextlib.suppress(ValueError):
+        kinds.sniff(text, name)
+    for kind_name in kinds.names():
+        try:
+            records = kinds.get(kind_name).read(text, name)
+        except ValueError:
+            continue
+        assert all(r.error or r.puzzle is not None for r in records)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('0123456789.#SG |+-\n\t,;:[]{}"<>/=_trainestpuzzlequion\ufeff\r')), max_size=300))
+def test_every_kind_reads_text_near_its_layouts_or_says_why(text):
+    """Text made of the characters of every kind's layouts (JSON, maze walls, grids, XML), read by
+    every kind: records, or a ValueError; never another exception."""
+    for kind_name in kinds.names():
+        try:
+            records = kinds.get(kind_name).read(text, "fuzz.txt")
+        except ValueError:
+            continue
+        assert all(r.error or r.puzzle is not None for r in records)
