@@ -3,6 +3,7 @@
     trm-solve FILE [--kind sudoku|maze|arc] [--model PATH] [--max-passes N] [--threshold P]
               [--tta K] [--retry-tta K] [--cpu] [--int8 [--no-fallback]] [--out FILE] [--show]
               [--jsonl]
+    trm-solve TASKS.json --kind arc --learn-seconds S [--attempts 2] --out answers.json
 
 A Sudoku or maze stops when the rule checker verifies its answer, or at --max-passes; --threshold
 (the halt probability that stops a puzzle) applies to ARC, which has no rule checker.
@@ -20,6 +21,10 @@ for scripts. A Sudoku --out file gets the layout its ending names: .sdm or .txt 
 .sdk (one puzzle) or .opensudoku a document of the answer grids, written when all are solved; an
 ending the kind cannot write is refused before solving. Warnings, ``--show`` boards, the progress
 bar and the summary go to stderr. Exit codes: 0 done, 1 model problem, 2 bad flags or input.
+
+With --learn-seconds (ARC), each task is first learned from its demonstration pairs in a learner
+process (solver/learn_solve.py); the answers are the ARC Prize submission layout, and the summary
+gives the mean seconds a task and, where the file holds the test outputs, the official score.
 """
 
 from __future__ import annotations
@@ -258,11 +263,49 @@ class LazyFile:
             self.stream.close()
 
 
+def run_learning(args: argparse.Namespace, text: str, out: TextIO | LazyFile, err: TextIO) -> int:
+    """--learn-seconds: learn each ARC task in its own process, then write the submission layout."""
+    from solver.kinds.arc import KIND as ARC_KIND
+    from solver.kinds.arc.formats import parse_arc_challenges, parse_arc_task
+    from solver.learn_solve import run_tasks, summary_line
+    from solver.learning import LearningUnavailable, learning_available
+
+    kind = kinds.get(args.kind) if args.kind else choose_kind(args, text)
+    if kind is not ARC_KIND:
+        raise InputError(f"--learn-seconds learns ARC tasks; this file is {kind.title}, not ARC "
+                         "(use --kind arc for a .json task)")
+    try:
+        tasks = [parse_arc_task(text, name=args.file.stem)]
+    except ValueError as single:
+        try:
+            tasks = parse_arc_challenges(text)
+        except ValueError:
+            raise InputError(f"{args.file}: {single}") from None
+    ok, why = learning_available()
+    if not ok:
+        err.write(f"trm-solve: {why}\n")
+        return 1
+    extra = ["--threads", str(args.learn_threads)]
+    if args.learn_init is not None:
+        extra += ["--init", str(args.learn_init)]
+    started = time.perf_counter()
+    try:
+        outcomes = run_tasks(tasks, args.learn_seconds, args.attempts, err, args.learn_dir, extra, args.cpu)
+    except LearningUnavailable as e:
+        err.write(f"trm-solve: {e}\n")
+        return 1
+    out.write(json.dumps({o.task: o.submission() for o in outcomes}) + "\n")
+    err.write(f"trm-solve: {summary_line(outcomes, time.perf_counter() - started, args.attempts)}\n")
+    return 0
+
+
 def run(args: argparse.Namespace, out: TextIO | LazyFile, err: TextIO) -> int:
     try:
         text = read_document(args.file)
     except ValueError as e:
         raise InputError(str(e)) from None
+    if args.learn_seconds is not None:
+        return run_learning(args, text, out, err)
     try:
         text_kind = None if args.model is not None and not args.kind else choose_kind(args, text)
         model_path = args.model or default_model(text_kind.name if text_kind else "", args.int8)
@@ -384,6 +427,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path,
                         help="write answers here instead of stdout, in the layout the ending names "
                              "(Sudoku: .sdm/.txt answer lines, .sdk for one puzzle, .opensudoku)")
+    parser.add_argument("--learn-seconds", type=float, metavar="S",
+                        help="ARC: learn each task from its demonstration pairs for S seconds (needs the "
+                             "train extra), then answer its tests; writes the ARC Prize submission layout "
+                             '{task: [{"attempt_1": grid, "attempt_2": grid}, ...]}')
+    parser.add_argument("--attempts", type=int, default=2, choices=(1, 2),
+                        help="with --learn-seconds: attempts per test input (default 2)")
+    parser.add_argument("--learn-threads", type=int, default=0, metavar="N",
+                        help="with --learn-seconds: the learner's torch threads (default 0: all cores)")
+    parser.add_argument("--learn-init", type=Path, metavar="CKPT",
+                        help="with --learn-seconds: start learning from this checkpoint instead of from scratch")
+    parser.add_argument("--learn-dir", type=Path, metavar="DIR",
+                        help="with --learn-seconds: keep each task's learned model here (default: a "
+                             "temporary folder, removed at the end)")
     parser.add_argument("--show", action="store_true", help="print the board after every pass (stderr)")
     parser.add_argument("--jsonl", action="store_true",
                         help="one JSON object per puzzle (where, status, verified, passes, work, answer) "
@@ -412,6 +468,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--no-fallback goes with --int8")
     if args.int8 and args.model is not None:
         parser.error("--int8 picks the shipped int8 model; with --model, name the int8 file itself")
+    if args.learn_seconds is not None and not 0 < args.learn_seconds <= 86400:
+        parser.error("--learn-seconds must be more than 0 and at most 86400")
+    if args.learn_seconds is None and any(v is not None for v in (args.learn_init, args.learn_dir)):
+        parser.error("--learn-init and --learn-dir go with --learn-seconds")
+    if args.learn_threads < 0:
+        parser.error("--learn-threads must be 0 (all cores) or more")
     if not args.file.is_file():
         parser.error(f"{args.file}: no such file")
     try:

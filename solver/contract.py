@@ -7,6 +7,10 @@ graph the exporter writes and the graph the session expects can never drift apar
 Graph signature (B is dynamic, S = carry_len = prefix + L):
 ``tokens (B, L) int64, y (B, S, D) f32, z (B, S, D) f32
 -> y_next (B, S, D), z_next (B, S, D), logits (B, L, V), halt_logit (B,) [, inner_logits (T, B, L, V)]``
+
+A model learned on one ARC task (training.learn) knows each augmented view of the task under its
+own embedding, as TRM does; it takes the view's number as one more token before the grid
+(card field ``id_tokens`` = 1), so its tokens and logits are (B, 1 + L): same names, same graph.
 """
 
 from __future__ import annotations
@@ -92,6 +96,7 @@ class ModelCard:
     max_passes: int = 16  # cap on supervision steps at inference
     halt_threshold: float = 0.5  # stop when sigmoid(halt_logit) >= this
     inner_steps: bool = False  # the graph also emits inner_logits (T, B, L, V)
+    id_tokens: int = 0  # tokens before the grid (1: a learned ARC view's number); logits cover them
     explore_noise_y: float = EXPLORE_NOISE_Y  # noise on y of exploring branches, relative to its RMS
     explore_noise_z: float = EXPLORE_NOISE_Z  # noise on z, likewise
     provenance: Mapping[str, Any] = field(default_factory=dict)  # train config, steps, data, ...
@@ -130,6 +135,8 @@ class ModelCard:
             if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 100:
                 raise ValueError(f"sidecar field {name!r} must be a number in [0, 100), not {noise!r}")
             object.__setattr__(self, name, float(noise))
+        if isinstance(self.id_tokens, bool) or self.id_tokens not in (0, 1):
+            raise ValueError(f"sidecar field 'id_tokens' must be 0 or 1, not {self.id_tokens!r}")
         if not isinstance(self.inner_steps, bool):
             raise ValueError(f"sidecar field 'inner_steps' must be true or false, not {self.inner_steps!r}")
         object.__setattr__(self, "y_init", _vector("y_init", self.y_init, self.hidden_size))
@@ -144,6 +151,11 @@ class ModelCard:
     def explore_noise(self) -> tuple[float, float]:
         """(y, z) noise of exploring branches."""
         return self.explore_noise_y, self.explore_noise_z
+
+    @property
+    def input_len(self) -> int:
+        """Tokens in (and logits out) per puzzle: the id tokens, then the L grid tokens."""
+        return self.id_tokens + self.seq_len
 
     @property
     def prefix_len(self) -> int:

@@ -29,6 +29,15 @@ class SolveStatus(enum.Enum):
 
 
 @dataclass(frozen=True, eq=False)
+class Attempt:
+    """One distinct answer the symmetric views voted for."""
+
+    answer: Any
+    votes: int  # views whose answer, mapped back, is this one
+    score: float  # their summed confidence: what the vote ranks by
+
+
+@dataclass(frozen=True, eq=False)
 class SolveResult:
     """The final answer for one puzzle, its status, and how it got there."""
 
@@ -45,6 +54,7 @@ class SolveResult:
     fell_back: bool = False  # unverified by the int8 model, then solved again by fp32 (solver/solve.py)
     explored: bool = False  # unverified, then continued as noisy branches (solver/explore.py)
     branch: int = 0  # the branch (1-based) whose answer this is; 0: no branch's
+    attempts: tuple[Attempt, ...] = ()  # with views: every distinct answer, best first (ARC's attempts)
 
     @property
     def solved(self) -> bool:

@@ -171,7 +171,7 @@ def _dims_match(actual: Sequence[object], expected: Sequence[int | None]) -> boo
 
 def check_graph(session: ort.InferenceSession, card: ModelCard, path: Path) -> None:
     """ValueError naming the file if the graph's I/O does not match its sidecar card."""
-    L, S, D, V, T = card.seq_len, card.carry_len, card.hidden_size, card.vocab_size, card.T
+    L, S, D, V, T = card.input_len, card.carry_len, card.hidden_size, card.vocab_size, card.T
     expected_in: _ExpectedIO = {
         contract.INPUT_TOKENS: ("tensor(int64)", [None, L]),
         contract.INPUT_Y: ("tensor(float)", [None, S, D]),
@@ -239,6 +239,9 @@ class ModelSession:
         self.path = path
         self.card = card
         self.kind: Kind = kind_for(card.kind, card.codec)
+        if self.kind.codec.seq_len != card.input_len:
+            raise ValueError(f"{path}: codec {card.codec!r} makes {self.kind.codec.seq_len} tokens a "
+                             f"puzzle, the sidecar says {card.input_len}")
         self._session = session
         self.provider_line = provider_line
         self.provider = session.get_providers()[0]

@@ -22,7 +22,7 @@ import numpy as np
 
 from solver.halting import Pass
 from solver.kinds.protocol import Augmentation, Kind
-from solver.result import RuleCheck, SolveResult, SolveStatus
+from solver.result import Attempt, RuleCheck, SolveResult, SolveStatus
 
 RETRY_TTA = 4  # the solver's default: unverified puzzles get this many other variants
 
@@ -43,18 +43,28 @@ def answer_key(answer: Any) -> bytes:
     return repr(grid.shape).encode() + grid.astype(np.int16).tobytes()
 
 
-def vote(candidates: Sequence[Candidate]) -> Candidate:
-    """Valid answers first; among them the answer with the largest summed confidence."""
+def ranked(candidates: Sequence[Candidate]) -> list[tuple[Candidate, Attempt]]:
+    """Every distinct answer, best first: valid answers before the others, then by the summed
+    confidence of the views that gave it (first seen on ties). Each comes with its most
+    confident candidate and its `Attempt` (votes, score)."""
     if not candidates:
         raise ValueError("nothing to vote on")
-    valid = [c for c in candidates if c.check.ok]
-    pool = valid or list(candidates)
     scores: dict[bytes, float] = {}
-    for c in pool:
+    votes: dict[bytes, int] = {}
+    best: dict[bytes, Candidate] = {}
+    for c in candidates:
         key = answer_key(c.answer)
         scores[key] = scores.get(key, 0.0) + c.confidence
-    best = max(scores, key=lambda key: scores[key])
-    return max((c for c in pool if answer_key(c.answer) == best), key=lambda c: c.confidence)
+        votes[key] = votes.get(key, 0) + 1
+        if key not in best or c.confidence > best[key].confidence:
+            best[key] = c
+    order = sorted(scores, key=lambda k: (not best[k].check.ok, -scores[k]))  # stable: first seen on ties
+    return [(best[k], Attempt(best[k].answer, votes[k], scores[k])) for k in order]
+
+
+def vote(candidates: Sequence[Candidate]) -> Candidate:
+    """Valid answers first; among them the answer with the largest summed confidence."""
+    return ranked(candidates)[0][0]
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,12 +105,14 @@ class TtaPlan:
         for i, cands in enumerate(by_puzzle):
             if len(cands) != self.k:
                 raise ValueError(f"puzzle {i}: {len(cands)} of {self.k} variants finished")
-            best = vote(cands)
+            order = ranked(cands)
+            best = order[0][0]
             result = SolveResult.from_check(
                 best.check, best.answer, best.last.number, best.last.halt_probability,
                 best.last.halted_by_model, best.confidence,
             )
-            results.append(replace(result, work_passes=sum(c.last.number for c in cands), views=self.k))
+            results.append(replace(result, work_passes=sum(c.last.number for c in cands), views=self.k,
+                                   attempts=tuple(a for _, a in order)))
         return results
 
 

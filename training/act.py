@@ -32,7 +32,7 @@ class TrainCarry:
     def empty(model: TinyRecursiveModel, batch: int, device: torch.device) -> TrainCarry:
         """Every slot halted, so the first step fills them all."""
         y, z = model.initial_carry(batch, device)
-        length = model.config.seq_len
+        length = model.config.input_len  # the id token, if any, and the grid
         return TrainCarry(
             y, z,
             torch.zeros(batch, dtype=torch.int64, device=device),

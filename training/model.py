@@ -41,9 +41,11 @@ class ModelConfig:
     halt_max_steps: int = 16  # N_sup: supervision steps at most
     mixer: str = "mlp"  # "attention", "mlp" (mix along the sequence axis, mlp_t) or "grid"
     grid_kernel: int = 3  # grid mixer: odd side of the depthwise convolution over the grid
+    grid_broadcast: bool = False  # grid mixer: every grid position also reads the prefix's mean
     pos_encoding: str = "none"  # "rope", "learned" or "none"
     prefix_len: int = 16  # P: extra positions before the grid; the halt head reads position 0
     num_puzzle_ids: int = 0  # > 0: a learned per-puzzle embedding fills the prefix (ARC)
+    id_tokens: int = 0  # 1: the first input token is the puzzle id (a learned ARC view), then the grid
     rms_norm_eps: float = 1e-5
     rope_theta: float = 10000.0
     multiple_of: int = 256  # SwiGLU width rounding, as in the official code
@@ -52,6 +54,12 @@ class ModelConfig:
     def carry_len(self) -> int:
         """S = P + L: the positions y and z have."""
         return self.prefix_len + self.seq_len
+
+    @property
+    def input_len(self) -> int:
+        """Tokens in and logits out per puzzle: the id token (if any) and the L grid tokens. The
+        id position's logits come from the last prefix position and are never supervised."""
+        return self.id_tokens + self.seq_len
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -77,6 +85,10 @@ class ModelConfig:
             raise ValueError("H_cycles, L_cycles and L_layers must be at least 1")
         if self.prefix_len < 1:
             raise ValueError("prefix_len must be at least 1: the halt head reads position 0")
+        if self.id_tokens not in (0, 1):
+            raise ValueError(f"id_tokens must be 0 or 1, not {self.id_tokens}")
+        if self.id_tokens and self.num_puzzle_ids < 1:
+            raise ValueError("an id token needs per-puzzle embeddings (num_puzzle_ids > 0)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,7 +260,8 @@ class Attention(nn.Module):
 
 
 class GridMixer(nn.Module):
-    """Depthwise k x k convolution over the grid positions; the prefix reads the grid's mean.
+    """Depthwise k x k convolution over the grid positions; the prefix reads the grid's mean
+    and, with `grid_broadcast`, the grid reads the prefix's mean.
 
     No weight depends on the grid size, so the same weights run on any square grid. The prefix
     positions (where the halt head reads) get the mean of the grid tokens, so halting can see
@@ -259,6 +272,7 @@ class GridMixer(nn.Module):
         super().__init__()
         d, k = config.hidden_size, config.grid_kernel
         self.prefix_len = config.prefix_len
+        self.broadcast = config.grid_broadcast
         self.weight = nn.Parameter(trunc_normal_(torch.empty(d, 1, k, k), 1.0 / k))
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
@@ -269,6 +283,10 @@ class GridMixer(nn.Module):
         mixed = F.conv2d(grid, self.weight.to(h.dtype), padding=self.weight.shape[-1] // 2, groups=d)
         mixed = mixed.reshape(b, d, s - p).transpose(1, 2)  # (B, L, D)
         prefix = mixed.mean(1, keepdim=True).expand(b, p, d)  # (B, P, D)
+        if self.broadcast:
+            # Without this the prefix (an ARC view's embedding) never reaches a grid position:
+            # the convolution is local and the SwiGLU per position. (B, L, D) + (B, 1, D)
+            mixed = mixed + h[:, :p].mean(1, keepdim=True)
         return torch.cat((prefix, mixed), dim=1)
 
 
@@ -385,8 +403,10 @@ class TinyRecursiveModel(nn.Module):
         return self.y_init.to(device).expand(shape).clone(), self.z_init.to(device).expand(shape).clone()
 
     def embed(self, tokens: torch.Tensor, puzzle_ids: torch.Tensor | None = None) -> torch.Tensor:
-        """tokens (B, L) int -> x (B, S, D)."""
+        """tokens (B, L) int (or (B, 1 + L) with an id token first) -> x (B, S, D)."""
         b = tokens.shape[0]
+        if self.config.id_tokens:
+            puzzle_ids, tokens = tokens[:, 0], tokens[:, 1:]
         x = self.token_embedding(tokens)  # (B, L, D)
         if self.puzzle_embedding is not None:
             if puzzle_ids is None:
@@ -422,9 +442,11 @@ class TinyRecursiveModel(nn.Module):
         first = self.positions_first
         if first:  # the recursion runs on (S, B, D); the carry keeps its (B, S, D) contract
             x, y, z = (t.transpose(0, 1).contiguous() for t in (x, y, z))
-        p = self.config.prefix_len
+        # With an id token the logits cover it too, read from the last prefix position, so that
+        # tokens in and logits out have one length (the solver's contract); never supervised.
+        p = self.config.prefix_len - self.config.id_tokens
 
-        def answer(y: torch.Tensor) -> torch.Tensor:  # (B, L, V)
+        def answer(y: torch.Tensor) -> torch.Tensor:  # (B, L, V), or (B, 1 + L, V)
             return self.answer_head(y[p:].transpose(0, 1) if first else y[:, p:])
 
         inner: list[torch.Tensor] = []

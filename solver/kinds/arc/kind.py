@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 
 from solver.codec import TokenCodec
-from solver.kinds.arc.codec import ARC_CODEC, decode_arc_grid
+from solver.kinds.arc.codec import ARC_CODEC, ArcCodec
 from solver.kinds.arc.formats import read_arc_document, sniff_arc
 from solver.kinds.arc.symmetry import ArcAugmentation
 from solver.kinds.arc.task import MAX_SIZE
+from solver.kinds.arc.views import LearnedView, ViewedGrid
 from solver.kinds.protocol import Augmentation, Record, TrainingData, views_besides_identity
 from solver.result import RuleCheck
 
@@ -32,18 +33,36 @@ class ArcKind:
     training: TrainingData | None = None  # no ARC training yet
 
     def with_codec(self, codec_name: str) -> ArcKind | None:
-        return self if codec_name == self.codec.name else None
+        # ARC codecs exist for every canvas side and view count (a model learned on one task is
+        # that task's size): make the one a sidecar names on demand.
+        if codec_name == self.codec.name:
+            return self
+        codec = ArcCodec.named(codec_name)
+        if codec is None:
+            return None
+        return ArcKind(codec, max_views=codec.views)
+
+    @property
+    def canvas_side(self) -> int:
+        return int(getattr(self.codec, "side", MAX_SIZE))
 
     def validate(self, puzzle: Any) -> None:
         grid = np.asarray(puzzle)
+        side = self.canvas_side
         if grid.ndim != 2 or not 1 <= min(grid.shape) <= max(grid.shape) <= MAX_SIZE:
             raise ValueError(f"an ARC grid must be 1x1 to 30x30, got shape {grid.shape}")
+        if max(grid.shape) > side:
+            h, w = grid.shape
+            raise ValueError(f"a {h}x{w} grid does not fit this model's {side}x{side} canvas "
+                             "(it was learned on a task with smaller grids)")
 
     def encode(self, puzzle: np.ndarray) -> np.ndarray:
-        return self.codec.encode_puzzle(np.asarray(puzzle))
+        return self.codec.encode_puzzle(puzzle if isinstance(puzzle, ViewedGrid) else np.asarray(puzzle))
 
     def decode(self, tokens: np.ndarray, puzzle: Any) -> np.ndarray:
-        return decode_arc_grid(tokens)
+        answer = self.codec.decode_answer(tokens)
+        assert isinstance(answer, np.ndarray)  # one row of tokens, one grid
+        return answer
 
     def check(self, answer: np.ndarray, puzzle: Any) -> RuleCheck:
         if answer.size == 0:
@@ -53,7 +72,9 @@ class ArcKind:
 
     def cells(self, values: np.ndarray, answer: np.ndarray, puzzle: Any) -> np.ndarray:
         h, w = np.asarray(answer).shape
-        return np.asarray(values).reshape(MAX_SIZE, MAX_SIZE)[:h, :w]
+        side = self.canvas_side
+        canvas = np.asarray(values)[len(values) - side * side :]  # after any view-number token
+        return canvas.reshape(side, side)[:h, :w]
 
     def display_grid(self, answer: Any) -> np.ndarray:
         return np.array(answer)
@@ -86,14 +107,20 @@ class ArcKind:
         """ARC documents are tasks, written by the window's task editor (`format_arc_task`)."""
         raise ValueError("ARC test inputs are saved as part of their task (format_arc_task)")
 
-
     def answers_as_document(self, suffix: str, count: int) -> bool:
         return False  # answer lines under any file name, as trm-solve has always written them
 
     def write_answers(self, answers: Sequence[Any], suffix: str) -> str:
         raise ValueError("these answers are written as lines, one per puzzle (format_answer)")
+
     def augmentations(self, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[Augmentation]:
         fresh = views_besides_identity(k, identity, self.max_views)
+        learned = int(getattr(self.codec, "views", 0))
+        if learned:
+            # The model knows `learned` numbered views, each under its own embedding: use those
+            # (the first ones in order: views 0-7 are the 8 dihedral maps), never random ones.
+            first = 0 if identity else 1
+            return [LearnedView(v) for v in range(first, first + k)]
         others = [ArcAugmentation.random(rng) for _ in range(fresh)]
         return [ArcAugmentation(), *others] if identity else others
 
