@@ -53,7 +53,7 @@ class GridPanel(PuzzlePanel):
         return [
             LegendEntry(Swatch.TEXT, QColor("#202020"), "the puzzle's numbers", bold=True),
             LegendEntry(Swatch.SHADES, QColor(ANSWER_TINT), "model's cells (stronger: surer)"),
-            LegendEntry(Swatch.DOT, CHANGED, "changed since the last pass"),
+            LegendEntry(Swatch.CORNER, CHANGED, "changed since the last pass"),
             LegendEntry(Swatch.FRAME, CONFLICT, "breaks a rule"),
         ]
 

@@ -155,7 +155,7 @@ class PuzzlePanel(QWidget):
     def legend_entries(self) -> list[LegendEntry]:
         """What each mark on this tab's board means (a kind's package says for its own board)."""
         return [
-            LegendEntry(Swatch.DOT, CHANGED, "changed since the last pass"),
+            LegendEntry(Swatch.CORNER, CHANGED, "changed since the last pass"),
             LegendEntry(Swatch.FRAME, CONFLICT, "breaks a rule"),
         ]
 

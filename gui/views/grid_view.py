@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPe
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.colours import CHANGED, CONFLICT
+from gui.views.changed_mark import LEG, draw_changed_marks
 
 
 class GridView(QWidget):
@@ -35,7 +36,7 @@ class GridView(QWidget):
         self._overlay_colour = QColor("#0074D9")
         self._overlay_alpha: np.ndarray | None = None  # (H, W) 0-1 per overlay cell
         self._marks: np.ndarray | None = None  # (H, W) bool: outlined in red
-        self._changed: np.ndarray | None = None  # (H, W) bool: small dot
+        self._changed: np.ndarray | None = None  # (H, W) bool: a corner triangle (changed_mark)
         self._numbers: np.ndarray | None = None  # (H, W) ints written in the cells (0: none)
         self._bold: np.ndarray | None = None  # (H, W) bool: numbers written bold (givens)
         self._last_cell: tuple[int, int] | None = None
@@ -192,12 +193,8 @@ class GridView(QWidget):
                 painter.setFont(bold if strong else font)
                 painter.drawText(self.cell_rect(int(r), int(c)), Qt.AlignmentFlag.AlignCenter, str(int(self._numbers[r, c])))
         if self._changed is not None and self._changed.shape == (h, w) and size >= 10:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(CHANGED)
-            radius = max(1.5, size * 0.08)
-            for r, c in np.argwhere(self._changed):
-                rect = self.cell_rect(int(r), int(c))
-                painter.drawEllipse(QPointF(rect.right() - radius * 1.6, rect.top() + radius * 1.6), radius, radius)
+            cells = [self.cell_rect(int(r), int(c)) for r, c in np.argwhere(self._changed)]
+            draw_changed_marks(painter, cells, CHANGED, max(3.0, size * LEG))
         if self._marks is not None and self._marks.shape == (h, w):
             pen = QPen(CONFLICT)
             pen.setWidthF(max(1.0, size * 0.07))

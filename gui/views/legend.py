@@ -9,7 +9,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,13 +22,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from gui.views.changed_mark import draw_changed_marks
+
 
 class Swatch(enum.Enum):
     """How a mark looks on the board, so its swatch looks the same."""
 
     FILL = "fill"  # a filled cell
     SHADES = "shades"  # the same colour from faint to strong (confidence)
-    DOT = "dot"  # a small dot in the cell's corner
+    CORNER = "corner"  # the changed mark: a small triangle in the cell's top-right corner
     FRAME = "frame"  # an outlined cell
     TEXT = "text"  # a digit in this colour (bold: `bold`)
     PENCIL = "pencil"  # small candidate digits
@@ -143,9 +145,8 @@ class Legend(QWidget):
                 shade = QColor(entry.colour)
                 shade.setAlphaF(0.2 + 0.4 * i)
                 painter.fillRect(QRectF(box.left() + 1 + i * third, box.top() + 1, third, box.height() - 2), shade)
-        elif entry.swatch is Swatch.DOT:
-            painter.setBrush(entry.colour)
-            painter.drawEllipse(QPointF(box.right() - 4, box.top() + 4), 2.5, 2.5)
+        elif entry.swatch is Swatch.CORNER:
+            draw_changed_marks(painter, [box.adjusted(1, 1, -1, -1)], entry.colour, 6.0)
         elif entry.swatch is Swatch.FRAME:
             pen = QPen(entry.colour, 2)
             painter.setPen(pen)

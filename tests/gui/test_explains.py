@@ -51,7 +51,7 @@ def test_the_sudoku_legend_names_every_mark_the_board_paints(qtbot):
     colours = BoardColours.from_palette(panel.board.palette())
     marks = _marks(panel)
     assert (Swatch.SHADES, colours.answer.name()) in marks  # confidence shading
-    assert (Swatch.DOT, colours.changed.name()) in marks  # changed since the last pass
+    assert (Swatch.CORNER, colours.changed.name()) in marks  # changed since the last pass
     assert (Swatch.FRAME, colours.conflict.name()) in marks  # a given the model overwrote
     assert (Swatch.TEXT, colours.conflict.name()) in marks  # red (brown over shading) cells
     red = next(e for e in panel.legend.entries if e.swatch is Swatch.TEXT and e.colour == colours.conflict)
@@ -67,7 +67,7 @@ def test_the_maze_legend_names_each_of_its_colours_and_marks(qtbot):
     marks = _marks(panel)
     names = {c for _, c in marks}
     assert {QColor(c).name() for c in MAZE_COLOURS} <= names  # wall, open, S, G, path
-    assert (Swatch.DOT, CHANGED.name()) in marks and (Swatch.FRAME, CONFLICT.name()) in marks
+    assert (Swatch.CORNER, CHANGED.name()) in marks and (Swatch.FRAME, CONFLICT.name()) in marks
     assert (Swatch.SHADES, QColor(MAZE_COLOURS[4]).name()) in marks
 
 
@@ -76,7 +76,7 @@ def test_the_arc_legend_names_the_mark_on_the_models_answer(qtbot):
     panel = window.panel_for("arc")
     window.tabs.setCurrentWidget(panel)
     assert panel.legend.isVisible()
-    assert (Swatch.DOT, CHANGED.name()) in _marks(panel)
+    assert (Swatch.CORNER, CHANGED.name()) in _marks(panel)
 
 
 def test_the_legend_is_each_kinds_own(qtbot):

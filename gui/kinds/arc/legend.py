@@ -10,4 +10,4 @@ from gui.views.legend import LegendEntry, Swatch
 
 def arc_legend(palette: QPalette) -> list[LegendEntry]:
     """The mark `ArcPanel` paints over the model's answer (the ten colours are the task's data)."""
-    return [LegendEntry(Swatch.DOT, CHANGED, "model's answer: changed since the last pass")]
+    return [LegendEntry(Swatch.CORNER, CHANGED, "model's answer: changed since the last pass")]

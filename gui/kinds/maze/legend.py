@@ -20,6 +20,6 @@ def maze_legend(palette: QPalette) -> list[LegendEntry]:
         LegendEntry(Swatch.FILL, colour(START), "start S"),
         LegendEntry(Swatch.FILL, colour(GOAL), "goal G"),
         LegendEntry(Swatch.SHADES, colour(PATH), "model's path (stronger: surer)"),
-        LegendEntry(Swatch.DOT, CHANGED, "changed since the last pass"),
+        LegendEntry(Swatch.CORNER, CHANGED, "changed since the last pass"),
         LegendEntry(Swatch.FRAME, CONFLICT, "breaks a rule"),
     ]

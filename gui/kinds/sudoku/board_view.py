@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.colours import BoardColours
 from gui.pass_frame import CONFIDENT
+from gui.views.changed_mark import LEG, draw_changed_marks
 from solver.kinds.sudoku import CELLS, SIZE, cell_name
 
 _MARGIN = 6.0
@@ -254,14 +255,7 @@ class SudokuBoardView(QWidget):
         if showing_answer and self._changed is not None:
             changed = [c for c in np.flatnonzero(self._changed).tolist() if not givens[c]]
             if changed:
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(colours.changed)
-                radius = max(2.0, size * 0.07)
-                for cell in changed:
-                    rect = rects[cell]
-                    painter.drawEllipse(QPointF(rect.right() - radius * 2, rect.top() + radius * 2), radius, radius)
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                draw_changed_marks(painter, [rects[cell] for cell in changed], colours.changed, max(4.0, size * LEG))
         self._paint_lines(painter, board, size, colours)
         if framed:
             pen = QPen(colours.conflict)
