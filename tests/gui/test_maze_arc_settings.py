@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from gui.models import read_card

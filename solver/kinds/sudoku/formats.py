@@ -9,6 +9,8 @@ Formats read and written:
   then nine rows of nine characters.
 - ``sdm``: one 81-character puzzle per line (also plain ``.txt`` lists; ``#`` lines are comments).
 - ``csv``: the HRM/TRM data-set layout ``source,question,answer,rating`` with a header row.
+- OpenSudoku XML collections, KSudoku saves (``<ksudoku>`` XML), and pencil-mark (candidate)
+  grids as Simple Sudoku, HoDoKu and SadMan print them, recognised by content.
 
 """
 
@@ -88,8 +90,13 @@ def iter_sudoku_records(text: str, fmt: str = "auto") -> Iterator[tuple[int, Sud
     if fmt not in FORMATS:
         raise ValueError(f"unknown Sudoku format {fmt!r} (known: {', '.join(FORMATS)})")
     text = text.removeprefix("\ufeff")
+    candidates = _candidate_grid(text)
     if _is_opensudoku(text):
         yield from _iter_opensudoku(text)
+    elif _is_ksudoku(text):
+        yield from _iter_ksudoku(text)
+    elif candidates is not None:
+        yield candidates
     elif fmt == "csv":
         yield from _iter_csv(text)
     else:  # one puzzle per line, grids, .sdk, several of them, with titles and comments
@@ -148,6 +155,83 @@ def _iter_opensudoku(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
             continue
         digits = np.array([int(c) if c.isdigit() else 0 for c in data], dtype=np.int8)
         yield number, _record(lambda d=digits: d, number, source=name or where)
+
+
+def _is_ksudoku(text: str) -> bool:
+    head = text.lstrip()[:400].lower()
+    return head.startswith("<") and "<ksudoku" in head
+
+
+KSUDOKU_VACANT = "_"  # KSudoku writes value v as chr(ord('a') + v), a vacant cell as '_'
+
+
+def _iter_ksudoku(text: str) -> Iterator[tuple[int, Sudoku | ValueError]]:
+    """A KSudoku save: ``<ksudoku><game><puzzle><graph order="9" type="sudoku"/><values>`` and 81
+    symbols, ``_`` for a vacant cell and ``b``-``j`` for 1-9 (its value + 'a'); the givens are the
+    values. Its ``<history>`` of moves is the person's play, not the puzzle, and is not read."""
+    import xml.etree.ElementTree as ET
+
+    if "<!entity" in text.lower():
+        raise ValueError("KSudoku file with entity declarations: refused (not what KSudoku writes)")
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as err:
+        raise ValueError(f"KSudoku XML: {err}") from None
+    games = list(root.iter("game")) or [root]
+    for number, game in enumerate(games, start=1):
+        where = f"KSudoku game {number}"
+        graph = game.find("puzzle/graph")
+        values = (game.findtext("puzzle/values") or "").strip()
+        if graph is None or not values:
+            yield number, ValueError(f"{where}: no <puzzle> with a <graph> and <values>")
+            continue
+        kind, order = graph.get("type", ""), graph.get("order", "")
+        variant = graph.get("specific-type", "Plain")
+        if kind != "sudoku" or order != str(SIZE) or variant.lower() != "plain":
+            yield number, ValueError(f"{where}: a KSudoku {variant} {kind or 'puzzle'} of order {order or '?'}, "
+                                     "not a classic 9x9 Sudoku")
+            continue
+        if len(values) != CELLS:
+            yield number, ValueError(f"{where}: <values> has {len(values)} cells, not 81")
+            continue
+        bad = next((i for i, ch in enumerate(values) if ch != KSUDOKU_VACANT and not "a" <= ch <= "j"), None)
+        if bad is not None:
+            yield number, ValueError(f"{where}: <values> cell {bad + 1} is {values[bad]!r}, not '_' or a-j")
+            continue
+        digits = np.array([0 if ch in (KSUDOKU_VACANT, "a") else ord(ch) - ord("a") for ch in values], dtype=np.int8)
+        yield number, _record(lambda d=digits: d, number, source=where)
+
+
+_CANDIDATE_GRID_CHARS = frozenset("123456789 \t|*-+:")
+
+
+def _candidate_grid(text: str) -> tuple[int, Sudoku | ValueError] | None:
+    """A pencil-mark (candidate) grid, as Simple Sudoku, HoDoKu and SadMan print one: nine rows
+    of nine digit groups, each group a cell's candidates, ruled or not; None if `text` is not one.
+
+    A cell with one candidate is a placed digit, and the others are blank, so the puzzle read is
+    the grid's current state: its givens and the digits placed since, which the layout does not
+    tell apart. Lines with any other character (titles, "Simple Sudoku Version 4.2n") are not
+    rows; the grid must have a cell of two or more candidates, else it is an ordinary grid.
+    """
+    import re
+
+    rows: list[tuple[int, list[str]]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or not set(line) <= _CANDIDATE_GRID_CHARS or not any(ch.isdigit() for ch in line):
+            continue
+        groups = re.findall(r"[1-9]+", line)
+        rows.append((number, groups))
+    if len(rows) != SIZE or any(len(groups) != SIZE for _, groups in rows):
+        return None
+    cells = [g for _, groups in rows for g in groups]
+    if max(len(g) for g in cells) < 2 or any(len(set(g)) != len(g) for g in cells):
+        return None
+    first = rows[0][0]
+    digits = np.array([int(g) if len(g) == 1 else 0 for g in cells], dtype=np.int8)
+    return first, _record(lambda: digits, first, source=f"candidate grid (line {first})",
+                          meta={"C": "pencil-mark grid: cells with one candidate read as givens"})
 
 
 def format_opensudoku(puzzles: Sequence[Sudoku], name: str = "trm-puzzles") -> str:
@@ -459,6 +543,10 @@ def sniff_sudoku(text: str, name: str = "") -> float:
     cells = [sum(ch in digits for ch in ln) for ln in rows]
     if len(rows) >= SIZE and sum(c == SIZE for c in cells) >= SIZE:
         return 0.8
-    if name.lower().endswith((".sdk", ".sdm", ".ss")) or _is_opensudoku(text):
-        return 0.6 if not _is_opensudoku(text) else 0.95
+    if _is_opensudoku(text) or _is_ksudoku(text):
+        return 0.95
+    if _candidate_grid(text) is not None:
+        return 0.85
+    if name.lower().endswith((".sdk", ".sdm", ".ss", ".ksudoku")):
+        return 0.6
     return 0.05

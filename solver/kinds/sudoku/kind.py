@@ -51,7 +51,8 @@ class SudokuKind:
     codec: TokenCodec = field(default=SUDOKU_CODEC)
     name: str = "sudoku"
     title: str = "Sudoku"
-    formats: str = "81-character lines, 9-row grids, .sdk, .sdm, CSV/TSV with a puzzle column, OpenSudoku XML"
+    formats: str = ("81-character lines, 9-row grids, .sdk, .sdm, CSV/TSV with a puzzle column, OpenSudoku XML, "
+                    "KSudoku saves, Simple Sudoku .ss and pencil-mark grids")
     suffixes: tuple[str, ...] = (".sdm", ".sdk", ".txt", ".csv", ".opensudoku")
     max_views: int = 0  # 9! digit maps x 6^8 x 2 line shuffles: never the limit
     has_rules: bool = True

@@ -33,6 +33,53 @@ def read(data: str | bytes, name: str) -> list:
     return [r.error or kind.format_answer(r.puzzle.givens) for r in kind.read(text, name)]
 
 
+def _candidate_rows() -> list[list[str]]:
+    """Each cell's candidates (a given: its digit), as a pencil-mark grid shows them."""
+    grid = [[int(c) for c in DIGITS[r * 9 : (r + 1) * 9]] for r in range(9)]
+    rows = []
+    for r in range(9):
+        cells = []
+        for c in range(9):
+            if grid[r][c]:
+                cells.append(str(grid[r][c]))
+                continue
+            seen = set(grid[r]) | {grid[i][c] for i in range(9)}
+            seen |= {grid[i][j] for i in range(r // 3 * 3, r // 3 * 3 + 3) for j in range(c // 3 * 3, c // 3 * 3 + 3)}
+            cells.append("".join(str(d) for d in range(1, 10) if d not in seen))
+        rows.append(cells)
+    return rows
+
+
+def _pencil_grid() -> str:
+    """A candidate grid in the boxed layout Simple Sudoku prints (sudopedia's description):
+    a starred frame, '|' between boxes, dashed rules between bands, a two-line trailer."""
+    lines = ["*" + "-" * 68 + "*"]
+    for r, cells in enumerate(_candidate_rows()):
+        boxes = [" ".join(f"{cell:<6}" for cell in cells[b * 3 : b * 3 + 3]) for b in range(3)]
+        lines.append("| " + " | ".join(boxes) + " |")
+        if r in (2, 5):
+            lines.append("|" + "+".join(["-" * 22] * 3) + "|")
+    lines += ["*" + "-" * 68 + "*", "                     Simple Sudoku", "                      Version 4.2n"]
+    return "\n".join(lines) + "\n"
+
+
+def _ksudoku(values: str, order: str = "9", variant: str = "Plain") -> str:
+    """A KSudoku save as its serializer writes one: values as chr(ord('a') + v), '_' vacant."""
+    symbols = "".join("_" if c == "0" else chr(ord("a") + int(c)) for c in values)
+    solution = "".join(chr(ord("a") + int(c)) for c in S)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE ksudoku>\n<ksudoku>\n'
+            ' <game had-help="0" msecs-elapsed="81234">\n  <puzzle>\n'
+            f'   <graph specific-type="{variant}" order="{order}" type="sudoku"/>\n'
+            f"   <values>{symbols}</values>\n   <solution>{solution}</solution>\n  </puzzle>\n"
+            '  <history>\n   <simple-event index="0" value="1"/>\n   <simple-event index="2" markers="001100000"/>\n'
+            "  </history>\n </game>\n</ksudoku>\n")
+
+
+SIMPLE_SUDOKU_GIVENS = ("*-----------*\n" + "\n".join(
+    ("|" + "|".join(row[b * 3 : b * 3 + 3] for b in range(3)) + "|") + ("\n|---+---+---|" if r in (2, 5) else "")
+    for r, row in enumerate(ROWS)) + "\n*-----------*\n")
+
+
 LAYOUTS = {
     # name: (file name, content, records)
     "trailing text (puzzle bank, SudoRules)": ("bank.txt", f"{P} # 99.0\nab12cd {P} 7.2\n{P} ED=11.7/11.7/2.6 x\n", [DIGITS] * 3),
@@ -52,6 +99,11 @@ LAYOUTS = {
     # tab-separated line (the other fields here are made-up counts and ratings).
     "q2 taxonomy line, '|'-separated": ("q2.txt", f"1|24|3|0.7|{P}|x y\n2|25|4|0.8|{P}|z\n", [DIGITS] * 2),
     "q2 taxonomy line, tab-separated": ("q2.tsv", f"1\t24\t3\t0.7\t{P}\tx y\n", [DIGITS]),
+    "Simple Sudoku .ss (givens)": ("simple.ss", SIMPLE_SUDOKU_GIVENS, [DIGITS]),
+    # A blank with one candidate left (a naked single) reads as placed: the layout cannot tell.
+    "Simple Sudoku pencil-mark grid (.ss candidates)": (
+        "marks.ss", _pencil_grid(), ["".join(c if len(c) == 1 else "0" for row in _candidate_rows() for c in row)]),
+    "KSudoku save": ("game.ksudoku", _ksudoku(DIGITS), [DIGITS]),
     "tab-separated grid with empty cells": ("tabs.txt", "\n".join("\t".join("" if c == "." else c for c in row) for row in ROWS) + "\n", [DIGITS]),
 }
 
@@ -167,3 +219,21 @@ def test_every_kind_reads_text_near_its_layouts_or_says_why(text):
         except ValueError:
             continue
         assert all(r.error or r.puzzle is not None for r in records)
+
+
+def test_a_ksudoku_variant_is_named_not_misread():
+    [problem] = read(_ksudoku(DIGITS, variant="XSudoku"), "x.ksudoku")
+    assert "KSudoku XSudoku sudoku of order 9, not a classic 9x9 Sudoku" in problem
+    [problem] = read(_ksudoku(DIGITS[:80]), "short.ksudoku")
+    assert "<values> has 80 cells" in problem
+
+
+def test_a_pencil_mark_grid_with_a_placed_digit_reads_it_as_a_given():
+    """The layout cannot tell a placed digit from a given: both are one-candidate cells."""
+    rows = _candidate_rows()
+    first_blank = next(c for c in range(9) if DIGITS[c] == "0")
+    rows[0][first_blank] = S[first_blank]
+    text = "\n".join(" ".join(cells) for cells in rows) + "\n"
+    [givens] = read(text, "marks.txt")
+    expected = "".join(c if len(c) == 1 else "0" for row in rows for c in row)
+    assert givens == expected and givens[first_blank] == S[first_blank]
