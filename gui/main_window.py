@@ -428,7 +428,7 @@ class MainWindow(QMainWindow):
         if panel is None:
             return
         self._sync_checks()  # e.g. a generated puzzle arrives: typed digits are entries now
-        choice = self.choice(panel.name)
+        choice = panel.model_choice()  # the tab's: an ARC task may run the model learned for it
         self.model_label.setText(f"Model: {choice.label}")
         self.model_label.setToolTip(choice.note)
         # A device name only: why CUDA is not used can be a long loader message, cut off at

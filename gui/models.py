@@ -25,7 +25,7 @@ class ModelChoice:
 
     kind: str
     path: Path | None
-    origin: str  # "settings" (chosen in Preferences), "shipped" or "none"
+    origin: str  # "settings" (chosen in Preferences), "shipped", "learned" (ARC, for one task) or "none"
 
     @property
     def label(self) -> str:
@@ -34,6 +34,8 @@ class ModelChoice:
             return "none installed"
         if self.origin == "settings":
             return f"{self.path.stem} (your choice)"
+        if self.origin == "learned":
+            return "learned for this task"
         return self.path.stem
 
     @property
@@ -43,6 +45,8 @@ class ModelChoice:
             return f"no {self.kind} model is installed; choose a model file in Preferences to solve"
         if self.origin == "settings":
             return f"the model file you chose in Preferences: {self.path}"
+        if self.origin == "learned":
+            return f"the model learned for this task on this computer: {self.path}"
         return f"the shipped model {self.path.name}"
 
 

@@ -40,7 +40,7 @@ class ModelUsed:
 
     name: str  # the file's stem
     path: str
-    origin: str  # "shipped" or "settings" (a file the person chose in Preferences)
+    origin: str  # "shipped", "settings" (a file the person chose in Preferences) or "learned" (ARC)
     provider: str  # onnxruntime's provider name
     provider_line: str  # one line: which provider runs and why
     max_passes: int  # the loop's cap for one view
@@ -64,6 +64,8 @@ class ModelUsed:
         """"the shipped model sudoku", or "the model you chose, tiny_arc (accuracy not measured; ...)"."""
         if self.origin == "shipped":
             return f"the shipped model {self.name}"
+        if self.origin == "learned":
+            return "the model learned for this task"
         parts = [] if self.measured else ["accuracy not measured"]
         if self.note:
             parts.append(f"its card says: {self.note}")

@@ -7,7 +7,8 @@ passes arrive (the model slowed to 60 ms a pass); `<kind>.png` after the run wit
 middle pass, so it shows an answer still being refined (and `<kind>-beliefs.png`, the same pass
 with the model's top candidates per blank, where the tab draws them). A kind without a model is shown as it
 is (`<kind>.png`: the tab saying so). Then `sudoku-pencil-dark.png` (pencil marks, dark
-appearance) and `arc-minimum-<w>x<h>.png` (the ARC tab at the window's minimum size). Offscreen
+appearance) and `arc-minimum-<w>x<h>.png` (the ARC tab at the window's minimum size); with
+`--learn S`, `arc-learned.png` (the first ARC sample learned for S seconds, then solved). Offscreen
 unless a display is set (e.g. under Xvfb).
 """
 
@@ -136,10 +137,38 @@ def shoot_extras(app: QApplication, window, out: Path) -> list[Path]:
     return shots
 
 
+def shoot_learning(app: QApplication, window, out: Path, seconds: int) -> list[Path]:
+    """With --learn S: the ARC tab learns its first sample task for S seconds (the learner's
+    defaults, into a temporary folder), then solves it; `arc-learned.png` shows the result, the
+    attempts and the marked demos."""
+    import tempfile
+
+    from gui.samples import list_samples
+
+    arc = next((p for p in window.panels.values() if hasattr(p, "learn_bar")), None)
+    if arc is None or not arc.learn_bar.available:
+        log.warning("no learning here (%s); arc-learned.png not taken", arc and arc.learn_bar.why_not)
+        return []
+    samples = list_samples(arc.name, arc.kind.suffixes, arc.sample_labels)
+    window.resize(*SIZE)
+    window.tabs.setCurrentWidget(arc)
+    window.open_path(samples[0].path, arc.name)
+    arc.learn_bar.cache_root = Path(tempfile.mkdtemp(prefix="trm-screenshot-learned-"))
+    arc.learn_bar.seconds.setValue(seconds)
+    arc.learn_bar.start()
+    _wait(app, lambda: not arc.learn_bar.running, timeout_ms=(seconds + 120) * 1000)
+    if arc.solve():
+        _wait(app, lambda: not arc.runner.running)
+    _settle(app, 300)
+    return [_save(window, out, f"{arc.name}-learned")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"folder for the PNGs (default {OUT})")
     parser.add_argument("--running", action="store_true", help="also a picture of each tab while its passes arrive")
+    parser.add_argument("--learn", type=int, default=0, metavar="S",
+                        help="also learn the first ARC sample for S seconds and picture the result (needs torch)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     QCoreApplication.setOrganizationName("trm-puzzles-screenshots")
@@ -160,6 +189,8 @@ def main() -> None:
     for panel in window.panels.values():
         shoot(app, window, panel, args.out, args.running)
     shoot_extras(app, window, args.out)
+    if args.learn:
+        shoot_learning(app, window, args.out, args.learn)
     window.close()
 
 

@@ -24,12 +24,15 @@ from PySide6.QtWidgets import (
 
 from gui.colours import ARC_NAMES, ARC_PALETTE
 from gui.commands import push_edit
+from gui.kinds.arc.learning import LearnBar
 from gui.kinds.arc.legend import arc_legend
 from gui.kinds.arc.state import ArcAnswerState, parse_size
+from gui.models import ModelChoice, read_card
 from gui.pass_frame import PassFrame
 from gui.puzzle_panel import PanelContext, PuzzlePanel
 from gui.result_text import ERROR, INFO
 from gui.run import Run
+from gui.solve_job import SolveOptions
 from gui.views.grid_view import GridView
 from gui.views.legend import LegendEntry
 from solver.kinds import Kind, Record
@@ -70,6 +73,8 @@ def _small_grid(grid: np.ndarray, title: str) -> QWidget:
 class ArcPanel(PuzzlePanel):
     """Owns the open task, the answer grid being painted and the model's attempts."""
 
+    learned_model: Path | None = None  # also while the base class builds the tab and asks for it
+
     def __init__(self, kind: Kind, context: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(kind, context, parent)
         self.task: ArcTask | None = None
@@ -78,7 +83,13 @@ class ArcPanel(PuzzlePanel):
         self.colour = 1
         self.tool = "paint"  # or "fill"
         self._stroke: list[tuple[int, int]] = []
+        self.learned_model: Path | None = None  # learned for the task on show (LearnBar)
+        self.learned_done: dict = {}  # the learner's "done" event for it
+        self._pair_titles: list[QLabel] = []
 
+        self.learn_bar = LearnBar(self)
+        self.learn_bar.learned.connect(self._use_learned)
+        self.learn_bar.forgotten.connect(self._forget_learned)
         self.note = QLabel(ARC_NOTE)
         self.note.setWordWrap(True)
         self.task_label = QLabel("No task open: File ▸ Open… a task JSON, or pick a sample.")
@@ -167,6 +178,7 @@ class ArcPanel(PuzzlePanel):
         layout.addWidget(self.banner)
         layout.addWidget(self.task_label)
         layout.addWidget(self.note)
+        layout.addWidget(self.learn_bar)
         layout.addWidget(self.model_note)
         layout.addLayout(columns, 1)
         layout.addWidget(self.legend)
@@ -197,8 +209,11 @@ class ArcPanel(PuzzlePanel):
             item = self.pairs_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
+        self._pair_titles = []
         for row, pair in enumerate(task.train):
-            self.pairs_layout.addWidget(_small_grid(pair.input, f"Example {row + 1} in"), row, 0)
+            example = _small_grid(pair.input, f"Example {row + 1} in")
+            self._pair_titles.append(example.findChild(QLabel))
+            self.pairs_layout.addWidget(example, row, 0)
             arrow = QLabel("→")
             arrow.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.pairs_layout.addWidget(arrow, row, 1)
@@ -210,6 +225,58 @@ class ArcPanel(PuzzlePanel):
         self.test_choice.blockSignals(False)
         self.task_label.setText(f"Task {task.name or '(unnamed)'}: {len(task.train)} examples, {len(task.test)} test input(s)")
         self._show_test(test, source or self._test_source(test))
+        self.learn_bar.set_task(task)
+
+    # -- learning ------------------------------------------------------------------------------
+
+    def _use_learned(self, path: Path, done: dict) -> None:
+        self.learned_model, self.learned_done = Path(path), dict(done)
+        self._mark_demos([int(d) for d in done.get("demos_wrong", [])])
+        self.settings_changed()
+        self.statusChanged.emit()
+
+    def _forget_learned(self) -> None:
+        self.learned_model, self.learned_done = None, {}
+        self._mark_demos([])
+        self.settings_changed()
+        self.statusChanged.emit()
+
+    def _mark_demos(self, wrong: list[int]) -> None:
+        """Mark the demonstration pairs the learned model still gets wrong: honest evidence of
+        whether it learned the rule."""
+        if self.task is None:
+            return
+        for d, title in enumerate(self._pair_titles):
+            if title is None:
+                continue
+            h, w = self.task.train[d].input.shape
+            base = f"Example {d + 1} in {h}×{w}"
+            title.setWordWrap(True)  # the mark on its own line: the pairs' column stays narrow
+            if d in wrong:
+                title.setText(f"{base}\n✗ still wrong after learning")
+                title.setStyleSheet("color: #c0392b; font-weight: bold;")
+            else:
+                title.setText(base + ("\n✓ learned" if self.learned_model is not None else ""))
+                title.setStyleSheet("")
+
+    def model_choice(self) -> ModelChoice:
+        if self.learned_model is not None and self.learned_model.is_file():
+            return ModelChoice(self.name, self.learned_model, "learned")
+        return super().model_choice()
+
+    def _options(self) -> SolveOptions:
+        options = super()._options()
+        if self.learned_model is None:
+            return options
+        try:  # a learned model answers in every view it learned, and the views vote
+            views = int(str(read_card(self.learned_model).codec).rsplit("views", 1)[1].split("-")[0])
+        except (ValueError, IndexError):
+            return options
+        return SolveOptions(options.max_passes, options.threshold, views, 0, 0)
+
+    def shutdown(self) -> None:
+        self.learn_bar.shutdown()
+        super().shutdown()
 
     def choose_test(self, index: int) -> None:
         """Show test input `index` of the task with a fresh answer grid of its size."""
@@ -384,8 +451,11 @@ class ArcPanel(PuzzlePanel):
                 "your answer from the demonstration pairs.")
 
     def no_model_text(self) -> str:
+        bar = getattr(self, "learn_bar", None)  # None while the base class builds the tab
+        learn = ("Press Learn this task to fit a model to this task's examples on this computer; "
+                 if bar is None or bar.available else f"Learning is not available here ({bar.why_not}). ")
         return ("No trained ARC model is installed (none ships yet), so Solve is off; the painting tools "
-                "work without one. To try a model anyway, choose its file in Preferences ▸ ARC model: "
+                f"work without one. {learn}or choose a model file in Preferences ▸ ARC model: "
                 "Solve then runs that file, named as your choice.")
 
     def current_puzzle(self) -> np.ndarray:
@@ -411,7 +481,24 @@ class ArcPanel(PuzzlePanel):
 
     def describe(self, run: Run, result: SolveResult) -> tuple[str, str]:
         text, level = super().describe(run, result)
+        if result.attempts:
+            text += " " + self.attempts_text(result)
         answer = np.asarray(result.answer) if result.answer is not None else None
         if answer is not None and answer.shape == self.state.shape and np.array_equal(answer, self.state.grid):
             text += " It matches your answer."
         return text, level
+
+    def attempts_text(self, result: SolveResult) -> str:
+        """Both attempts with their votes, and whether each is right when the task knows."""
+        known = None
+        if self.task is not None:
+            known = self.task.test[self.test_index].output
+        parts = []
+        for k, attempt in enumerate(result.attempts[:2], start=1):
+            grid = np.asarray(attempt.answer)
+            shape = f"{grid.shape[0]}×{grid.shape[1]}" if grid.ndim == 2 and grid.size else "no grid"
+            verdict = ""
+            if known is not None:
+                verdict = ", right" if grid.shape == known.shape and np.array_equal(grid, known) else ", wrong"
+            parts.append(f"attempt {k}: {shape}, {attempt.votes} of {result.views} views{verdict}")
+        return "Attempts (" + "; ".join(parts) + ")."
