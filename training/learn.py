@@ -138,8 +138,9 @@ def model_config_for(side: int, cfg: LearnConfig) -> ModelConfig:
 
 
 def load_init(path: str, side: int, cfg: LearnConfig) -> TinyRecursiveModel:
-    """A model for this task from a checkpoint: its network, every view's embedding set to the mean
-    of the checkpoint's embeddings (a new task starts as their average task)."""
+    """A model for this task from a checkpoint (a training run's, `training.arc_pretrain`'s or a
+    learned.pt): its network, every view's embedding set to the mean of the checkpoint's
+    embeddings (a new task starts as their average task)."""
     from training.checkpoint import load_checkpoint
 
     file = Path(path)
@@ -149,7 +150,7 @@ def load_init(path: str, side: int, cfg: LearnConfig) -> TinyRecursiveModel:
         raise ValueError(f"--init {path}: no such file") from None
     except Exception as err:  # noqa: BLE001 - torch raises many kinds for a damaged file
         raise ValueError(f"--init {path}: not a readable checkpoint ({type(err).__name__}: {err})") from None
-    if isinstance(raw, dict) and raw.get("format") == LEARNED_FORMAT:
+    if isinstance(raw, dict) and raw.get("format") in (LEARNED_FORMAT, "trm-puzzles-arc-pretrain"):
         config_dict, weights = raw["model_config"], raw["model"]
     else:
         state = load_checkpoint(file)
