@@ -109,5 +109,5 @@ def test_bad_runs_and_files_get_clear_errors(arc_files, tmp_path):
     with pytest.raises(ValueError, match="no such file"):
         Pretrainer(tiny(arc_files, challenges=str(tmp_path / "missing.json")))
     (tmp_path / "bad.json").write_text("[1, 2]")
-    with pytest.raises(ValueError, match="bad.json"):
+    with pytest.raises(ValueError, match=r"bad\.json"):
         Pretrainer(tiny(arc_files, challenges=str(tmp_path / "bad.json")))
