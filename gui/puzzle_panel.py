@@ -405,7 +405,7 @@ class PuzzlePanel(QWidget):
     def _options(self) -> SolveOptions:
         s = self.context.settings()
         tta = s.tta_k if self.max_tta is None else min(s.tta_k, self.max_tta)
-        return SolveOptions(s.max_passes or None, s.halt_threshold or None, tta, s.retry_tta, s.explore)
+        return SolveOptions(s.max_passes or None, s.halt_threshold or None, tta, s.retry_tta, s.explore, s.commit)
 
     def _request(self, puzzle: Any, choice_path: Path, origin: str, **more: Any) -> SolveRequest:
         return SolveRequest(

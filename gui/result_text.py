@@ -29,6 +29,18 @@ def describe_result(result: SolveResult, model: str = "") -> tuple[str, str]:
             "The rule checker accepts it.",
             SUCCESS,
         )
+    if result.status is SolveStatus.VERIFIED and result.committed:
+        rounds = f"{result.committed} round{'s' if result.committed != 1 else ''}"
+        return (
+            f"Verified solution after {passes}, completed over {rounds} of fixing the cells the model "
+            "was surest of (those the rules allow) as givens and thinking on, when no view or branch "
+            "verified: a puzzle with few givens has many solutions and the model wavers between "
+            "them until some are fixed. The rule checker accepts it.",
+            SUCCESS,
+        )
+    if result.commit_tried and result.status is not SolveStatus.VERIFIED:
+        text, level = describe_result(replace(result, commit_tried=False), model)
+        return text + " Fixing the model's surest cells as givens, round by round, ended without one too.", level
     if result.status is SolveStatus.UNVERIFIED and result.branch:
         text, level = describe_result(replace(result, branch=0), model)
         return text + f" The answer is branch {result.branch}'s, which the vote over noisy branches chose.", level

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 
 from PySide6.QtCore import QSettings
 
+from solver.commit import COMMIT_ROUNDS
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # bump when a key is renamed or removed (2: settings/models/<kind>)
@@ -25,6 +27,7 @@ class AppSettings:
     tta_k: int = 1  # test-time augmentation views voted over (1 = off)
     retry_tta: int = 4  # an unverified answer is tried again as this many other views (0 = off)
     explore: int = 0  # then as this many noisy branches (0 = off until measured in the window; solver/explore.py)
+    commit: int = COMMIT_ROUNDS  # then (Sudoku) this many rounds of fixing the surest cells (0 = off; solver/commit.py)
     force_cpu: bool = False
     animation_ms: int = 250  # delay between passes when the timeline plays
     theme: str = "system"  # "system" follows the desktop; "light"/"dark" force one
@@ -42,6 +45,7 @@ class AppSettings:
             tta_k=max(1, min(int(self.tta_k), 8)),
             retry_tta=max(0, min(int(self.retry_tta), 8)),
             explore=max(0, min(int(self.explore), 32)),
+            commit=max(0, min(int(self.commit), 64)),
             animation_ms=max(10, min(int(self.animation_ms), 5000)),
             theme=self.theme if self.theme in THEMES else "system",
             models={k: str(v) for k, v in self.models.items() if str(v).strip()},

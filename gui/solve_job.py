@@ -22,6 +22,7 @@ from gui.devices import CUDA_PROVIDER, cuda_device_name
 from gui.models import ModelCache
 from gui.pass_frame import PassFrame
 from gui.run import Finished, FrameMade, Message, ModelLoaded, ModelUsed, Noted, StageBegan
+from solver.commit import COMMIT_ROUNDS
 from solver.explore import EXPLORE, Noise
 from solver.halting import Carry, HaltingLoop, Step
 from solver.kinds import Kind
@@ -38,6 +39,7 @@ class SolveOptions:
     tta: int = 1  # views of the puzzle voted over in the first try
     retry_tta: int = RETRY_TTA  # an unverified answer is tried again as this many other views (0: never)
     explore: int = EXPLORE  # then continued as this many noisy branches (0: never)
+    commit: int = COMMIT_ROUNDS  # then (Sudoku) this many rounds of fixing the surest cells (0: never)
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def run_job(request: SolveRequest) -> Iterator[Message]:
         # every puzzle K branches, for a vote nobody has measured yet).
         explore = options.explore if kind.has_rules else 0
         settings = SolveSettings(tta=options.tta, retry_tta=options.retry_tta, explore=explore,
-                                 noise=Noise(*session.card.explore_noise))
+                                 noise=Noise(*session.card.explore_noise), commit=options.commit)
         events = solve(loop, [puzzle], settings, np.random.default_rng(request.seed))
     after, views = 0, 1
     try:

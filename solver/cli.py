@@ -1,8 +1,8 @@
 """`trm-solve`: solve a file of puzzles in the terminal, batch-wise.
 
     trm-solve FILE [--kind sudoku|maze|arc] [--model PATH] [--max-passes N] [--threshold P]
-              [--tta K] [--retry-tta K] [--cpu] [--int8 [--no-fallback]] [--out FILE] [--show]
-              [--jsonl]
+              [--tta K] [--retry-tta K] [--explore K] [--commit R] [--cpu] [--int8 [--no-fallback]]
+              [--out FILE] [--show] [--jsonl]
     trm-solve TASKS.json --kind arc --learn-seconds S [--attempts 2] --out answers.json
 
 A Sudoku or maze stops when the rule checker verifies its answer, or at --max-passes; --threshold
@@ -10,7 +10,9 @@ A Sudoku or maze stops when the rule checker verifies its answer, or at --max-pa
 
 Puzzles go through the solve pipeline (solver/solve.py): a puzzle whose answer the rule checker
 does not verify is solved again as --retry-tta other symmetric variants (default 4; 0 turns it
-off), and a verified answer from them replaces it. With --int8, a puzzle still unverified is then
+off), and a verified answer from them replaces it; one still unverified continues as --explore
+noisy branches, and then (Sudoku) gets the cells its model is surest of fixed as givens, --commit
+rounds of them (how a nearly empty grid gets one of its many solutions). With --int8, a puzzle still unverified is then
 solved again with the fp32 model, as it would be without --int8; --no-fallback keeps the int8
 answer.
 
@@ -41,6 +43,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from solver import kinds
+from solver.commit import COMMIT_CELLS, COMMIT_ROUNDS
 from solver.documents import read_document
 from solver.explore import EXPLORE, EXPLORE_PASSES, Noise
 from solver.halting import HaltingLoop
@@ -125,6 +128,10 @@ def show_stage(event: StageStarted, records: Sequence[Record], stream: TextIO) -
         for i, passes in zip(event.puzzles, event.after_passes, strict=True):
             stream.write(f"{records[i].where}: still not verified after {passes} passes; "
                          f"exploring {event.views} noisy branches from there\n")
+    elif event.stage is Stage.COMMIT:
+        for i in event.puzzles:
+            stream.write(f"{records[i].where}: still not verified; fixing the cells the model is surest of "
+                         f"as givens, round by round\n")
     elif event.stage is Stage.FALLBACK:
         for i in event.puzzles:
             stream.write(f"{records[i].where}: not verified by the int8 model; solving it again in fp32\n")
@@ -165,6 +172,8 @@ class Summary:
     verified_by_retry: int = 0
     explored: int = 0
     verified_by_exploration: int = 0
+    committed: int = 0
+    verified_by_commit: int = 0
     fell_back: int = 0
     verified_by_fallback: int = 0
     seconds: float = 0.0
@@ -179,6 +188,8 @@ class Summary:
         self.verified_by_retry += result.retried and result.solved and not result.fell_back
         self.explored += result.explored
         self.verified_by_exploration += result.branch > 0 and result.solved
+        self.committed += result.commit_tried
+        self.verified_by_commit += result.committed > 0 and result.solved
         self.fell_back += result.fell_back
         self.verified_by_fallback += result.fell_back and result.solved
 
@@ -192,6 +203,9 @@ class Summary:
             extra += f", {self.retried} retried over other symmetric variants ({self.verified_by_retry} verified then)"
         if self.explored:
             extra += f", {self.explored} explored as noisy branches ({self.verified_by_exploration} verified by a branch)"
+        if self.committed:
+            extra += (f", {self.committed} given the model's surest cells round by round "
+                      f"({self.verified_by_commit} verified then)")
         if self.fell_back:
             extra += f", {self.fell_back} solved again with the fp32 model ({self.verified_by_fallback} verified then)"
         return (
@@ -335,7 +349,7 @@ def run(args: argparse.Namespace, out: TextIO | LazyFile, err: TextIO) -> int:
     noise = Noise(y=y_noise if args.explore_noise is None else args.explore_noise, z=z_noise)
     settings = SolveSettings(tta=args.tta, retry_tta=args.retry_tta if kind.has_rules else 0,
                              explore=explore_default(args.explore, kind), explore_passes=args.explore_passes,
-                             noise=noise)
+                             noise=noise, commit=args.commit, commit_cells=args.commit_cells)
     records = read_records(args.file, kind, text)
     document = answer_suffix(args, kind, len(records))
     document_answers: list[Any] = []  # answers in input order, for a document --out
@@ -417,6 +431,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--explore-noise", type=float, metavar="S",
                         help="noise on the answer carry y of exploring branches, relative to its RMS "
                              "(default: the model card's explore_noise_y)")
+    parser.add_argument("--commit", type=int, default=COMMIT_ROUNDS, metavar="R",
+                        help=f"Sudoku: for a puzzle still unverified after the branches, up to R rounds of fixing "
+                             f"the --commit-cells cells the model is surest of (those the rules allow) as givens "
+                             f"and solving again; how a grid with few givens gets a valid completion "
+                             f"(default {COMMIT_ROUNDS}; 0: off; mazes and ARC have no such step)")
+    parser.add_argument("--commit-cells", type=int, default=COMMIT_CELLS, metavar="N",
+                        help=f"cells fixed a --commit round (default {COMMIT_CELLS})")
     parser.add_argument("--cpu", action="store_true", help="never use CUDA")
     parser.add_argument("--int8", action="store_true",
                         help="use the shipped model's int8 variant (KIND.int8.onnx): faster on a CPU; "
@@ -462,6 +483,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--explore must be 0 (off) or more")
     if args.explore_passes < 1:
         parser.error("--explore-passes must be at least 1")
+    if args.commit < 0:
+        parser.error("--commit must be 0 (off) or more")
+    if args.commit_cells < 1:
+        parser.error("--commit-cells must be at least 1")
     if args.explore_noise is not None and not 0.0 <= args.explore_noise < 100.0:
         parser.error("--explore-noise must be in [0, 100)")
     if args.no_fallback and not args.int8:

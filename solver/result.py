@@ -54,6 +54,8 @@ class SolveResult:
     fell_back: bool = False  # unverified by the int8 model, then solved again by fp32 (solver/solve.py)
     explored: bool = False  # unverified, then continued as noisy branches (solver/explore.py)
     branch: int = 0  # the branch (1-based) whose answer this is; 0: no branch's
+    commit_tried: bool = False  # unverified, then the model's surest cells fixed round by round (solver/commit.py)
+    committed: int = 0  # rounds of fixed cells the verified answer took; 0: not found that way
     attempts: tuple[Attempt, ...] = ()  # with views: every distinct answer, best first (ARC's attempts)
 
     @property

@@ -7,7 +7,11 @@
    replaces the first one. Kinds without rules (ARC) skip this: nothing can fail a check.
 3. **Exploration** (``explore`` > 0): a puzzle still unverified continues as that many noisy
    branches from where its runs ended (`solver.explore`); the first verified branch wins.
-4. **Fallback model** (``trm-solve --int8``): what is still unverified is solved again, steps 1-3,
+4. **Committing the surest cells** (``commit`` rounds > 0, kinds with the step: Sudoku): a puzzle
+   still unverified gets the cells its model is surest of, that the rules allow, fixed as givens,
+   and is solved again, round after round (`solver.commit`): how a grid with many solutions
+   gets one.
+5. **Fallback model** (``trm-solve --int8``): what is still unverified is solved again, steps 1-4,
    by a second model (the fp32 one); a verified answer from it replaces the first.
 
 It runs as a stream of events: `StageStarted` when a step begins, `PassMade` after every pass of
@@ -25,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from solver.commit import COMMIT_CELLS, COMMIT_PASSES, CommitPlan
 from solver.explore import EXPLORE_PASSES, ExplorePlan, Noise, Seed, noisy
 from solver.halting import Carry, HaltingLoop, Pass
 from solver.kinds.protocol import Augmentation
@@ -38,9 +43,11 @@ class Stage(enum.Enum):
     FIRST = "first try"
     VIEWS = "other views"
     EXPLORE = "exploration"
+    COMMIT = "committing the surest cells"
     FALLBACK = "fallback model"
     FALLBACK_VIEWS = "fallback model, other views"
     FALLBACK_EXPLORE = "fallback model, exploration"
+    FALLBACK_COMMIT = "fallback model, committing the surest cells"
     MORE = "keep thinking"
 
 
@@ -53,11 +60,14 @@ class SolveSettings:
     explore: int = 0  # noisy branches for an answer still unverified (0: off; solver/explore.py)
     explore_passes: int = EXPLORE_PASSES  # passes each branch may take
     noise: Noise = field(default_factory=Noise)  # the branches' noise (the model card's `explore_noise` in the app)
+    commit: int = 0  # rounds of fixing the surest cells for what stays unverified (0: off; trm-solve and the window: COMMIT_ROUNDS)
+    commit_cells: int = COMMIT_CELLS  # cells fixed a round
+    commit_passes: int = COMMIT_PASSES  # passes a round
 
     def __post_init__(self) -> None:
-        for name in ("explore", "explore_passes"):
+        for name in ("explore", "explore_passes", "commit", "commit_cells", "commit_passes"):
             value = getattr(self, name)
-            low = 0 if name == "explore" else 1
+            low = 0 if name in ("explore", "commit") else 1
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ValueError(f"{name} must be an integer of at least {low}, not {value!r}")
         if isinstance(self.tta, bool) or not isinstance(self.tta, int) or self.tta < 1:
@@ -119,9 +129,10 @@ Seeds = list[list[Seed]]  # per puzzle: the end states its runs left (view 0 fir
 
 
 def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], tta: int,
-               rng: np.random.Generator, stage: Stage, seeds: Seeds) -> Generator[Event, None, Outcome]:
-    """Step 1; returns the results and the carry of each puzzle's own view (view 0), and adds
-    every view's end state to `seeds`."""
+               rng: np.random.Generator, stage: Stage, seeds: Seeds,
+               lasts: list[Pass | None]) -> Generator[Event, None, Outcome]:
+    """Step 1; returns the results and the carry of each puzzle's own view (view 0), adds
+    every view's end state to `seeds` and sets `lasts` to each puzzle's own view's last pass."""
     carries: list[Carry | None] = [None] * len(puzzles)
     if tta > 1:
         plan = TtaPlan.build(loop.kind, puzzles, tta, rng)
@@ -134,6 +145,7 @@ def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], 
                 last.append(p)
                 if v == 0:
                     carries[i] = p.carry
+                    lasts[i] = p
                 if p.carry is not None:
                     seeds[i].append(Seed(plan.variants[p.index], p.carry, None if v == 0 else plan.maps[i][v]))
         for s in seeds:  # view 0 (the puzzle as entered) first
@@ -146,17 +158,19 @@ def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], 
         if p.halted:
             final[p.index] = p
             carries[p.index] = p.carry
+            lasts[p.index] = p
             if p.carry is not None:
                 seeds[p.index].append(Seed(puzzles[p.index], p.carry))
     return [final[i].result() for i in range(len(puzzles))], carries
 
 
 def _with_views(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], settings: SolveSettings,
-                rng: np.random.Generator, stages: tuple[Stage, Stage, Stage]) -> Generator[Event, None, Outcome]:
-    """Steps 1-3 for one model."""
-    first_stage, views_stage, explore_stage = stages
+                rng: np.random.Generator, stages: tuple[Stage, Stage, Stage, Stage]) -> Generator[Event, None, Outcome]:
+    """Steps 1-4 for one model."""
+    first_stage, views_stage, explore_stage, commit = stages
     seeds: Seeds = [[] for _ in puzzles]
-    first, carries = yield from _first_try(loop, puzzles, index, settings.tta, rng, first_stage, seeds)
+    lasts: list[Pass | None] = [None] * len(puzzles)
+    first, carries = yield from _first_try(loop, puzzles, index, settings.tta, rng, first_stage, seeds, lasts)
     results = first
     retry = RetryPlan.build(loop.kind, puzzles, results, settings.retry_tta, rng)
     if retry.plan is not None:
@@ -174,6 +188,8 @@ def _with_views(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int],
         results = retry.merge(ends)
     if settings.explore:
         results = yield from _explore(loop, puzzles, index, results, seeds, settings, rng, explore_stage)
+    if settings.commit and loop.kind.has_rules:
+        results = yield from _commit(loop, puzzles, index, results, lasts, settings, commit)
     # The carry continues the first answer; it no longer belongs to a result another view won.
     kept = [c if results[i].answer is first[i].answer else None for i, c in enumerate(carries)]
     return results, kept
@@ -204,6 +220,31 @@ def _explore(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], re
     return plan.merge(ends)
 
 
+def _commit(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], results: list[SolveResult],
+            lasts: Sequence[Pass | None], settings: SolveSettings,
+            stage: Stage) -> Generator[Event, None, list[SolveResult]]:
+    """Step 4: up to `settings.commit` rounds of fixing the surest cells (`solver.commit`). The
+    rounds are one line of thought (each continues the last one's carry): their passes are view
+    0, numbered on across the rounds, each with the puzzle with the cells fixed so far."""
+    plan = CommitPlan(loop.kind, puzzles, results, lasts, settings.commit_cells)
+    for number in range(1, settings.commit + 1):
+        going = plan.fix_cells()
+        if not going:
+            break
+        if number == 1:  # only once a puzzle can fix cells (never for kinds without the step)
+            yield StageStarted(stage, tuple(index[i] for i in going), 1,
+                               tuple(results[i].passes for i in going))
+        carries = plan.carries(going)
+        for p in loop.run([plan.current[i] for i in going], carries, more=settings.commit_passes):
+            i = going[p.index]
+            own = replace(p, number=plan.spent[i] + p.number - carries[p.index].passes)
+            yield PassMade(stage, index[i], 0, own, plan.current[i])
+            if p.halted:
+                plan.ended(i, p, carries[p.index].passes)
+        plan.check()
+    return plan.results()
+
+
 def solve(
     loop: HaltingLoop, puzzles: Sequence[Any], settings: SolveSettings | None = None,
     rng: np.random.Generator | None = None, fallback: HaltingLoop | None = None,
@@ -220,12 +261,13 @@ def solve(
     if not loop.kind.has_rules:
         settings = replace(settings, retry_tta=0)  # nothing can fail a check: no second chance
     results, carries = yield from _with_views(loop, puzzles, range(len(puzzles)), settings, rng,
-                                              (Stage.FIRST, Stage.VIEWS, Stage.EXPLORE))
+                                              (Stage.FIRST, Stage.VIEWS, Stage.EXPLORE, Stage.COMMIT))
     todo = [i for i, r in enumerate(results) if needs_retry(r)]
     if fallback is not None and todo:
         again_rng = fallback_rng if fallback_rng is not None else np.random.default_rng(1)
         again, _ = yield from _with_views(fallback, [puzzles[i] for i in todo], todo, settings, again_rng,
-                                          (Stage.FALLBACK, Stage.FALLBACK_VIEWS, Stage.FALLBACK_EXPLORE))
+                                          (Stage.FALLBACK, Stage.FALLBACK_VIEWS, Stage.FALLBACK_EXPLORE,
+                                           Stage.FALLBACK_COMMIT))
         for i, result in zip(todo, again, strict=True):
             merged = merge_fallback(results[i], result)
             if merged.answer is not results[i].answer:
@@ -241,7 +283,8 @@ def merge_fallback(first: SolveResult, again: SolveResult) -> SolveResult:
     if again.solved:
         return replace(again, passes=first.passes + again.passes, work_passes=work,
                        retried=first.retried or again.retried,
-                       explored=first.explored or again.explored, fell_back=True)
+                       explored=first.explored or again.explored,
+                       commit_tried=first.commit_tried or again.commit_tried, fell_back=True)
     return replace(first, work_passes=work, fell_back=True)
 
 

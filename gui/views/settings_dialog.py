@@ -110,6 +110,13 @@ class SettingsDialog(QDialog):
         self.explore.setToolTip("When the answer is still not verified after the views, continue the model's own "
                                 "state as this many branches with noise on its latent thought; the first verified "
                                 "branch wins (the timeline shows which)")
+        self.commit = QSpinBox()
+        self.commit.setRange(0, 64)
+        self.commit.setSpecialValueText("off")
+        self.commit.setValue(settings.commit)
+        self.commit.setToolTip("Sudoku: when the answer is still not verified, fix the cells the model is surest of "
+                               "(those the rules allow) as givens and let it think on, up to this many rounds; how a "
+                               "nearly empty grid, which has many solutions, gets one of them")
         self.force_cpu = QCheckBox("Run on the CPU even when a GPU is available")
         self.force_cpu.setChecked(settings.force_cpu)
         self.animation = QSpinBox()
@@ -127,6 +134,7 @@ class SettingsDialog(QDialog):
         form.addRow("Test-time augmentation K", self.tta)
         form.addRow("Retry unverified answers with K views", self.retry)
         form.addRow("Then explore K noisy branches", self.explore)
+        form.addRow("Then fix the surest cells, R rounds", self.commit)
         form.addRow("", self.force_cpu)
         form.addRow("Animation step", self.animation)
         form.addRow("Appearance", self.theme)
@@ -149,6 +157,7 @@ class SettingsDialog(QDialog):
             tta_k=self.tta.value(),
             retry_tta=self.retry.value(),
             explore=self.explore.value(),
+            commit=self.commit.value(),
             force_cpu=self.force_cpu.isChecked(),
             animation_ms=self.animation.value(),
             theme=self.theme.currentText(),

@@ -112,6 +112,14 @@ class Kind(Protocol):
 
     def check(self, answer: Any, puzzle: Any) -> RuleCheck: ...
 
+    def commit(self, puzzle: Any, answer: Any, confidence: np.ndarray, cells: int) -> Any | None:
+        """`puzzle` with up to `cells` more of `answer`'s cells fixed as givens, the surest first
+        (`confidence` per cell, shape (H, W)), each one the rules allow beside the givens and
+        the cells fixed before it (`solver.commit`). None when no cell can be fixed, when the
+        fixed cells leave a blank cell nothing is allowed in (a dead end), or when the kind has
+        no such step (mazes, ARC)."""
+        ...
+
     def cells(self, values: np.ndarray, answer: Any, puzzle: Any) -> np.ndarray:
         """Per-token values (L,) -> the answer's cells, shape (H, W)."""
         ...

@@ -14,12 +14,14 @@ from gui.pass_frame import EXPLORATION, OTHER_VIEWS
 from gui.run import RunState
 from solver.halting import StepOutput
 from solver.kinds.sudoku import KIND as SUDOKU
+from solver.solve import Stage
 from tests.gui.helpers import PUZZLE, TINY, make_window, trigger, wait_done
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "assets" / "puzzles"
 OTHER = "1....7.9..3..2...8..96..5....53..9...1..8...26....4...3......1..4......7..7...3.."
 OTHER_MAZE = "S  #\n # #\n#  G\n"
+COMMIT = Stage.COMMIT.value
 
 
 def _sample_action(window, menu_title: str, label: str):
@@ -280,6 +282,28 @@ def test_an_answer_found_by_exploring_names_its_branch_on_the_timeline(qtbot):
     assert run.work() == result.work
 
 
+def test_a_nearly_empty_grid_is_completed_by_fixing_the_surest_cells_and_the_counts_agree(qtbot):
+    """One given: many solutions, and the shipped model wavers between them until the commit
+    step fixes its surest cells. The window's defaults run it; its passes are part of the run,
+    the result frame is the verified grid, and the result line says how it was found."""
+    window = make_window(qtbot)
+    panel = window.panel_for("sudoku")
+    panel.paste_text("." * 40 + "5" + "." * 40)
+    assert panel.solve()
+    wait_done(qtbot, panel, timeout=120000)
+    run = panel.run
+    result = run.result
+    assert result.solved and result.committed > 0, result
+    assert SUDOKU.check(result.answer, panel.current_puzzle()).ok
+    assert f"completed over {result.committed} round" in panel.result_label.text()
+    end = run.result_frame()
+    assert end is not None and run.frames[end].stage == COMMIT and run.frames[end].number == result.passes
+    stages = [f.stage for f in run.frames]
+    assert stages.index(COMMIT) > stages.index(OTHER_VIEWS) > stages.index("first try")
+    assert window.passes_label.text() == f"passes: {result.passes} ({run.work()} run over every view)"
+    assert run.work() == result.work
+
+
 # -- inner steps and typed digits --------------------------------------------------------------
 
 
@@ -451,7 +475,7 @@ def test_no_result_ever_refers_to_a_puzzle_other_than_the_one_shown(qtbot, name,
 def test_passes_of_a_cancelled_run_already_queued_never_land_in_the_next_run(qtbot):
     """Solve, let passes queue up while the UI thread is busy, change the puzzle and solve the new
     one at once: the old run's queued passes must not join the new run."""
-    window = make_window(qtbot, halt_threshold=1.0, max_passes=8, retry_tta=0)
+    window = make_window(qtbot, halt_threshold=1.0, max_passes=8, retry_tta=0, commit=0)
     panel = window.panel_for("sudoku")
     assert window.open_path(SAMPLES / "sudoku" / "hard.sdm")
     panel.step_wrapper = _slow

@@ -158,12 +158,15 @@ class LatinKind:
     def write(self, puzzles: Sequence[np.ndarray], suffix: str) -> str:
         return "".join(self.format_answer(p) + "\n" for p in puzzles)
 
-
     def answers_as_document(self, suffix: str, count: int) -> bool:
         return False  # answer lines under any file name, as trm-solve has always written them
 
     def write_answers(self, answers: Sequence[Any], suffix: str) -> str:
         raise ValueError("these answers are written as lines, one per puzzle (format_answer)")
+
+    def commit(self, puzzle: Any, answer: Any, confidence: np.ndarray, cells: int) -> None:
+        return None  # no step that fixes the surest cells: a 4x4 square has few solutions
+
     def augmentations(self, k: int, rng: np.random.Generator, identity: bool = True) -> Sequence[DigitMap]:
         fresh = views_besides_identity(k, identity, self.max_views)
         own = DigitMap((0, 1, 2, 3, 4))

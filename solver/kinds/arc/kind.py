@@ -64,6 +64,9 @@ class ArcKind:
         assert isinstance(answer, np.ndarray)  # one row of tokens, one grid
         return answer
 
+    def commit(self, puzzle: Any, answer: Any, confidence: np.ndarray, cells: int) -> None:
+        return None  # no step that fixes cells: the path (or output) is found whole
+
     def check(self, answer: np.ndarray, puzzle: Any) -> RuleCheck:
         if answer.size == 0:
             return RuleCheck(False, False, "no grid could be read from the output", (), False)

@@ -18,7 +18,16 @@ from solver.kinds.sudoku.formats import (
     sniff_sudoku,
     sudoku_document,
 )
-from solver.kinds.sudoku.puzzle import CELLS, SIZE, Sudoku, check_givens, conflicts, is_solution
+from solver.kinds.sudoku.puzzle import (
+    CELLS,
+    PEERS,
+    SIZE,
+    Sudoku,
+    candidates,
+    check_givens,
+    conflicts,
+    is_solution,
+)
 from solver.kinds.sudoku.symmetry import SudokuSymmetry
 from solver.kinds.sudoku.training import TRAINING
 from solver.result import RuleCheck
@@ -88,6 +97,24 @@ class SudokuKind:
         if blank.any():
             problems.append(f"{int(blank.sum())} cells empty")
         return RuleCheck(False, not blank.any(), ", ".join(problems) or "not a solution", bad)
+
+    def commit(self, puzzle: Sudoku, answer: np.ndarray, confidence: np.ndarray, cells: int) -> Sudoku | None:
+        grid = puzzle.givens.copy()
+        digits = np.asarray(answer).reshape(CELLS)
+        sure = np.asarray(confidence, dtype=np.float64).reshape(CELLS)
+        blank = np.flatnonzero(grid == 0)
+        placed = 0
+        for cell in blank[np.argsort(-sure[blank], kind="stable")]:
+            digit = int(digits[cell])
+            if 1 <= digit <= SIZE and digit not in grid[PEERS[cell]]:
+                grid[cell] = digit
+                placed += 1
+                if placed == cells:
+                    break
+        if not placed or ((grid == 0) & ~candidates(grid).any(axis=1)).any():
+            return None
+        # The file's answer (if any) need not agree with the model's choices: it is dropped.
+        return Sudoku(grid, source=puzzle.source, meta=dict(puzzle.meta))
 
     def cells(self, values: np.ndarray, answer: Any, puzzle: Any) -> np.ndarray:
         return np.asarray(values).reshape(SIZE, SIZE)
