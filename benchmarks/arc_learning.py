@@ -10,6 +10,11 @@ learned model's voted views (exactly what ``trm-solve --learn-seconds`` does), a
 against ``..._solutions.json``: a test input counts if either attempt is exact, a task scores the
 fraction of its test inputs, the score is the mean over tasks. The solutions are read only to
 score; the learner never sees them. A row per task, then the summary; --json keeps everything.
+
+    python benchmarks/arc_learning.py --compare A.json B.json ...
+
+prints saved runs (their --json) side by side instead, a row per task: what each run's learning
+reached and whether its attempts were right, then each run's score.
 """
 
 from __future__ import annotations
@@ -41,7 +46,11 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=1, help="the learner's torch threads")
     p.add_argument("--extra", default="", help="more training.learn flags, space-separated")
     p.add_argument("--json", type=Path, help="write every task's outcome here")
+    p.add_argument("--compare", type=Path, nargs="+", metavar="JSON",
+                   help="print these saved runs (--json files of the same tasks) side by side; runs nothing")
     args = p.parse_args()
+    if args.compare:
+        return compare(args.compare)
     tasks = load_arc_challenges(DATA / f"arc-agi_{args.split}_challenges.json",
                                 DATA / f"arc-agi_{args.split}_solutions.json")
     pick = np.random.default_rng(args.seed).choice(len(tasks), size=min(args.tasks, len(tasks)), replace=False)
@@ -75,6 +84,42 @@ def main() -> int:
                        "seconds": round(o.seconds, 1), "error": o.error,
                        "learn": {k: v for k, v in o.learn.items() if k != "model"}} for o in outcomes],
         }, indent=1))
+    return 0
+
+
+def compare(paths: list[Path]) -> int:
+    """Saved runs side by side: a row per task, for each run its steps, demo rows exact and tests right."""
+    runs = []
+    for path in paths:
+        try:
+            runs.append(json.loads(path.read_text()))
+        except (OSError, ValueError) as exc:
+            print(f"error: {path}: not a saved run ({exc})", file=sys.stderr)
+            return 2
+    names = [runs[0]["tasks"][i]["task"] for i in range(len(runs[0]["tasks"]))]
+    for path, run in zip(paths, runs, strict=True):
+        if [t["task"] for t in run["tasks"]] != names:
+            print(f"error: {path}: holds other tasks than {paths[0]}", file=sys.stderr)
+            return 2
+    heads = [f"{r['seconds']:.0f} s, init {Path(r['init']).name if r['init'] else 'scratch'}" for r in runs]
+    for path, head in zip(paths, heads, strict=True):
+        print(f"# {head}: {path}")
+    print("| task | " + " | ".join(f"{h}: steps / demo rows exact / tests right" for h in heads) + " |")
+    print("|---|" + "---|" * len(runs))
+    for i, name in enumerate(names):
+        cells = []
+        for r in runs:
+            t = r["tasks"][i]
+            learned = t["learn"]
+            right = t["right"] or []
+            cells.append(f"{learned.get('step', '-')} / {learned.get('demo_exact', '-')} / {sum(right)}/{len(right)}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+    for head, r in zip(heads, runs, strict=True):
+        fit = sum(1 for t in r["tasks"] if t["learn"] and not t["learn"].get("demos_wrong"))
+        solved = sum(t["score"] or 0.0 for t in r["tasks"])
+        mean = sum(t["seconds"] for t in r["tasks"]) / len(names)
+        print(f"{head}: score {r['score']:.3f} = {solved:g}/{len(names)}; fit every demo: {fit}/{len(names)}; mean {mean:.0f} s a task")
     return 0
 
 
