@@ -185,11 +185,14 @@ class Summary:
         self.unverified += result.status is SolveStatus.UNVERIFIED
         self.passes += result.passes
         self.retried += result.retried
-        self.verified_by_retry += result.retried and result.solved and not result.fell_back
+        # Each verified puzzle is credited to the step that found it: the later steps keep the
+        # earlier ones' flags (a puzzle committed was retried and explored first).
+        later = result.fell_back or result.branch > 0 or result.committed > 0
+        self.verified_by_retry += result.retried and result.solved and not later
         self.explored += result.explored
-        self.verified_by_exploration += result.branch > 0 and result.solved
+        self.verified_by_exploration += result.branch > 0 and result.solved and not result.fell_back
         self.committed += result.commit_tried
-        self.verified_by_commit += result.committed > 0 and result.solved
+        self.verified_by_commit += result.committed > 0 and result.solved and not result.fell_back
         self.fell_back += result.fell_back
         self.verified_by_fallback += result.fell_back and result.solved
 

@@ -399,3 +399,20 @@ def test_out_file_ending_that_cannot_hold_the_answers_is_refused_before_solving(
     code, _, err = _run(capsys, str(tmp_path / "p.sdm"), "--model", SUDOKU_MODEL, "--out", str(tmp_path / "a.json"))
     assert code == 2 and "cannot write Sudoku answers to a file ending '.json'" in err
     assert not (tmp_path / "a.sdk").exists() and not (tmp_path / "a.json").exists()
+
+
+def test_the_summary_credits_each_verified_puzzle_to_the_step_that_found_it():
+    """A puzzle committed was retried and explored first; only the commit verified it."""
+    from solver.cli import Summary
+    from solver.result import SolveResult, SolveStatus
+
+    summary = Summary()
+    summary.add(SolveResult(SolveStatus.VERIFIED, passes=40, retried=True, explored=True, commit_tried=True,
+                            committed=3))
+    summary.add(SolveResult(SolveStatus.VERIFIED, passes=9, retried=True))
+    summary.add(SolveResult(SolveStatus.VERIFIED, passes=12, retried=True, explored=True, branch=2))
+    summary.add(SolveResult(SolveStatus.NO_ANSWER, passes=32, retried=True, explored=True, commit_tried=True))
+    line = summary.line("CPU")
+    assert "4 retried over other symmetric variants (1 verified then)" in line
+    assert "3 explored as noisy branches (1 verified by a branch)" in line
+    assert "2 given the model's surest cells round by round (1 verified then)" in line

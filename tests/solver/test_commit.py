@@ -54,6 +54,27 @@ def test_commit_gives_none_when_nothing_fits_or_at_a_dead_end():
     assert KIND.commit(Sudoku(grid), answer, confidence, 1) is not None
 
 
+def test_commit_skips_a_cell_whose_digit_the_rules_consequences_refute():
+    """Row 1 holds 1-6 in columns 4-9, and columns 2 and 3 hold a 9 lower down: the 9 of row 1
+    can only go in column 1. An 8 there is allowed by every peer and leaves every blank a
+    candidate, but then columns 2 and 3 can only be 7 both (and the 9 has no place): singles
+    refute it, so that cell is skipped and the next surest one fixed."""
+    grid = np.zeros(81, np.int8)
+    grid[3:9] = np.arange(1, 7)
+    grid[37] = 9  # row 5, column 2
+    grid[65] = 9  # row 8, column 3
+    answer = np.zeros(81, np.int8)
+    answer[0], answer[80] = 8, 1
+    confidence = np.zeros(81)
+    confidence[0], confidence[80] = 1.0, 0.5
+    out = KIND.commit(Sudoku(grid), answer, confidence, 2)
+    assert out is not None
+    assert out.givens[0] == 0 and out.givens[80] == 1
+    answer[0] = 9  # the digit the rules leave it
+    out = KIND.commit(Sudoku(grid), answer, confidence, 2)
+    assert out is not None and out.givens[0] == 9 and out.givens[80] == 1
+
+
 def test_mazes_and_arc_have_no_commit_step():
     assert MazeKind().commit(None, None, np.zeros(1), 4) is None
     assert ArcKind().commit(None, None, np.zeros(1), 4) is None

@@ -28,6 +28,7 @@ from solver.kinds.sudoku.puzzle import (
     conflicts,
     is_solution,
 )
+from solver.kinds.sudoku.search import singles_fixpoint
 from solver.kinds.sudoku.symmetry import SudokuSymmetry
 from solver.kinds.sudoku.training import TRAINING
 from solver.result import RuleCheck
@@ -106,11 +107,18 @@ class SudokuKind:
         placed = 0
         for cell in blank[np.argsort(-sure[blank], kind="stable")]:
             digit = int(digits[cell])
-            if 1 <= digit <= SIZE and digit not in grid[PEERS[cell]]:
-                grid[cell] = digit
-                placed += 1
-                if placed == cells:
-                    break
+            if not 1 <= digit <= SIZE or digit in grid[PEERS[cell]]:
+                continue
+            grid[cell] = digit
+            # The rules' own consequences (naked and hidden singles, no search) must not run into
+            # a contradiction; measured 2026-12-04 on 100 grids of 0-12 givens: with only the
+            # peer check above, 5 of them reached a dead end a few rounds later.
+            if singles_fixpoint(grid) is None:
+                grid[cell] = 0
+                continue
+            placed += 1
+            if placed == cells:
+                break
         if not placed or ((grid == 0) & ~candidates(grid).any(axis=1)).any():
             return None
         # The file's answer (if any) need not agree with the model's choices: it is dropped.
