@@ -28,7 +28,6 @@ import argparse
 import csv
 import json
 import logging
-import os
 import signal
 import sys
 import time
@@ -40,6 +39,7 @@ import torch
 
 from solver.kinds.arc import ArcCodec, ArcTask, parse_arc_challenges
 from solver.kinds.arc.views import LearnedView
+from training.checkpoint import read_state, write_state
 from training.device import choose_device
 from training.learn import ARC_VOCAB, LearnConfig
 from training.losses import act_loss
@@ -306,32 +306,17 @@ def portable(config: dict) -> dict:
     return {k: (relative_path(v, REPO) if k in ("challenges", "solutions") and v else v) for k, v in config.items()}
 
 
-def read_state(path: Path) -> dict:
+def read_pretrain_state(path: Path) -> dict:
     """A pretraining checkpoint, checked: a clear error for a missing, damaged or foreign file."""
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=False)
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such checkpoint") from None
-    except Exception as err:  # noqa: BLE001 - torch raises many kinds for a damaged file
-        raise ValueError(f"{path}: not a readable checkpoint ({type(err).__name__}: {err})") from None
-    if not isinstance(state, dict) or state.get("format") != PRETRAIN_FORMAT:
-        raise ValueError(f"{path}: not an ARC pretraining checkpoint (format {PRETRAIN_FORMAT!r})")
-    if state.get("version") != PRETRAIN_VERSION:
-        raise ValueError(f"{path}: checkpoint version {state.get('version')}, this code reads {PRETRAIN_VERSION}")
-    return state
-
-
-def save_state(state: dict, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
+    return read_state(path, PRETRAIN_FORMAT, PRETRAIN_VERSION,
+                      f"an ARC pretraining checkpoint (format {PRETRAIN_FORMAT!r})")
 
 
 def run(cfg: PretrainConfig, run_dir: Path, seconds: float, resume: bool, max_episodes: int | None = None) -> Pretrainer:
     run_dir.mkdir(parents=True, exist_ok=True)
     checkpoint = run_dir / "checkpoint.pt"
     if resume:
-        state = read_state(checkpoint)
+        state = read_pretrain_state(checkpoint)
         cfg = PretrainConfig.from_dict({**state["pretrain_config"], "threads": cfg.threads, "device": cfg.device})
     trainer = Pretrainer(cfg)
     if resume:
@@ -369,11 +354,11 @@ def run(cfg: PretrainConfig, run_dir: Path, seconds: float, resume: bool, max_ep
             write_metrics(trainer, metrics)
             next_eval = time.perf_counter() + cfg.eval_minutes * 60
         if now >= next_save:
-            save_state(trainer.state(), checkpoint)
+            write_state(trainer.state(), checkpoint)
             next_save = time.perf_counter() + cfg.checkpoint_minutes * 60
     if trainer.recent:  # episodes since the last evaluation
         write_metrics(trainer, metrics)
-    save_state(trainer.state(), checkpoint)
+    write_state(trainer.state(), checkpoint)
     _LOGGER.info("stopped at step %d (%.0f s trained in all)", trainer.step, trainer.seconds)
     return trainer
 

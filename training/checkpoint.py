@@ -16,18 +16,19 @@ FORMAT = "trm-puzzles-checkpoint"
 VERSION = 1
 
 
-def save_checkpoint(state: dict, path: Path) -> None:
+def write_state(state: dict, path: Path) -> None:
     """Write `state` to `path` so that a crash mid-write never leaves a broken file behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    torch.save({"format": FORMAT, "version": VERSION, **state}, tmp)
+    torch.save(state, tmp)
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
-def load_checkpoint(path: Path | str) -> dict:
-    """The checkpoint dict; ValueError naming the file and the problem if it is not one of ours."""
+def read_state(path: Path | str, fmt: str, version: int, what: str) -> dict:
+    """A saved state of format `fmt` and `version`; ValueError naming the file and the problem
+    (missing, damaged, not `what`, another version)."""
     path = Path(path)
     if not path.exists():
         raise ValueError(f"{path}: no such checkpoint")
@@ -35,10 +36,21 @@ def load_checkpoint(path: Path | str) -> dict:
         state = torch.load(path, map_location="cpu", weights_only=False)
     except Exception as err:  # noqa: BLE001 - torch raises many kinds for a damaged file
         raise ValueError(f"{path}: not a readable checkpoint ({type(err).__name__}: {err})") from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a trm-puzzles checkpoint")
-    if state.get("version") != VERSION:
-        raise ValueError(f"{path}: checkpoint version {state.get('version')}, this code reads {VERSION}")
+    if not isinstance(state, dict) or state.get("format") != fmt:
+        raise ValueError(f"{path}: not {what}")
+    if state.get("version") != version:
+        raise ValueError(f"{path}: checkpoint version {state.get('version')}, this code reads {version}")
+    return state
+
+
+def save_checkpoint(state: dict, path: Path) -> None:
+    """A training run's checkpoint, written atomically."""
+    write_state({"format": FORMAT, "version": VERSION, **state}, path)
+
+
+def load_checkpoint(path: Path | str) -> dict:
+    """The checkpoint dict; ValueError naming the file and the problem if it is not one of ours."""
+    state = read_state(path, FORMAT, VERSION, "a trm-puzzles checkpoint")
     for key in ("model_config", "train_config", "model", "ema", "step"):
         if key not in state:
             raise ValueError(f"{path}: checkpoint lacks {key!r}")

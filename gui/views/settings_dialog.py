@@ -97,26 +97,17 @@ class SettingsDialog(QDialog):
         self.tta.setRange(1, 8)
         self.tta.setValue(settings.tta_k)
         self.tta.setToolTip("Views of the puzzle (rotations, relabellings) voted over; 1 = off")
-        self.retry = QSpinBox()
-        self.retry.setRange(0, 8)
-        self.retry.setSpecialValueText("off")
-        self.retry.setValue(settings.retry_tta)
-        self.retry.setToolTip("When the rule checker rejects the answer, solve the puzzle again as this many "
-                              "other views and keep a verified answer; mazes use at most 7")
-        self.explore = QSpinBox()
-        self.explore.setRange(0, 32)
-        self.explore.setSpecialValueText("off")
-        self.explore.setValue(settings.explore)
-        self.explore.setToolTip("When the answer is still not verified after the views, continue the model's own "
-                                "state as this many branches with noise on its latent thought; the first verified "
-                                "branch wins (the timeline shows which)")
-        self.commit = QSpinBox()
-        self.commit.setRange(0, 64)
-        self.commit.setSpecialValueText("off")
-        self.commit.setValue(settings.commit)
-        self.commit.setToolTip("Sudoku: when the answer is still not verified, fix the cells the model is surest of "
-                               "(those the rules allow) as givens and let it think on, up to this many rounds; how a "
-                               "nearly empty grid, which has many solutions, gets one of them")
+        self.retry = _off_or_count(8, settings.retry_tta,
+                                   "When the rule checker rejects the answer, solve the puzzle again as this many "
+                                   "other views and keep a verified answer; mazes use at most 7")
+        self.explore = _off_or_count(32, settings.explore,
+                                     "When the answer is still not verified after the views, continue the model's own "
+                                     "state as this many branches with noise on its latent thought; the first verified "
+                                     "branch wins (the timeline shows which)")
+        self.commit = _off_or_count(64, settings.commit,
+                                    "Sudoku: when the answer is still not verified, fix the cells the model is surest "
+                                    "of (those the rules allow) as givens and let it think on, up to this many rounds; "
+                                    "how a nearly empty grid, which has many solutions, gets one of them")
         self.force_cpu = QCheckBox("Run on the CPU even when a GPU is available")
         self.force_cpu.setChecked(settings.force_cpu)
         self.animation = QSpinBox()
@@ -162,3 +153,13 @@ class SettingsDialog(QDialog):
             animation_ms=self.animation.value(),
             theme=self.theme.currentText(),
         ).validated()
+
+
+def _off_or_count(most: int, value: int, tip: str) -> QSpinBox:
+    """A spin box of 0 ("off") to `most`."""
+    box = QSpinBox()
+    box.setRange(0, most)
+    box.setSpecialValueText("off")
+    box.setValue(value)
+    box.setToolTip(tip)
+    return box

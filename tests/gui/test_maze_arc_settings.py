@@ -183,6 +183,21 @@ def test_settings_dialog_round_trips_the_retry_views(qtbot):
     assert AppSettings(retry_tta=99).validated().retry_tta == 8
 
 
+def test_settings_dialog_round_trips_the_commit_rounds_and_the_window_solves_with_them(qtbot):
+    """Preferences' "fix the surest cells" reaches the solve: on by default, off at 0."""
+    from gui.views.settings_dialog import SettingsDialog
+    from solver.commit import COMMIT_ROUNDS
+
+    assert AppSettings().commit == COMMIT_ROUNDS
+    dialog = SettingsDialog(AppSettings(), [])
+    qtbot.addWidget(dialog)
+    dialog.commit.setValue(0)
+    assert dialog.value().commit == 0 and dialog.commit.text() == "off"
+    assert AppSettings(commit=999).validated().commit == 64
+    window = make_window(qtbot, commit=5)
+    assert window.panels["sudoku"]._options().commit == 5
+
+
 def test_model_paths_of_settings_schema_1_are_read_and_moved(qtbot):
     """Schema 1 kept one key per kind (settings/arc_model); it is read, and saving moves it."""
     store = QSettings()

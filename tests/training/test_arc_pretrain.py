@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from solver.kinds.arc import ArcPair, ArcTask
-from training.arc_pretrain import PretrainConfig, Pretrainer, build_rows, read_state, run
+from training.arc_pretrain import PretrainConfig, Pretrainer, build_rows, read_pretrain_state, run
 from training.learn import LearnConfig, TaskLearner
 from training.task_views import canvas_side
 
@@ -105,7 +105,7 @@ def test_bad_runs_and_files_get_clear_errors(arc_files, tmp_path):
         run(tiny(arc_files), tmp_path / "run", 600, resume=False, max_episodes=1)
     (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="not a readable checkpoint"):
-        read_state(tmp_path / "junk.pt")
+        read_pretrain_state(tmp_path / "junk.pt")
     with pytest.raises(ValueError, match="no such file"):
         Pretrainer(tiny(arc_files, challenges=str(tmp_path / "missing.json")))
     (tmp_path / "bad.json").write_text("[1, 2]")
