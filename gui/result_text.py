@@ -31,11 +31,13 @@ def describe_result(result: SolveResult, model: str = "") -> tuple[str, str]:
         )
     if result.status is SolveStatus.VERIFIED and result.committed:
         rounds = f"{result.committed} round{'s' if result.committed != 1 else ''}"
+        tried = ("no view or branch had" if result.explored else "no other view had" if result.retried
+                 else "the first try had not")
         return (
             f"Verified solution after {passes}, completed over {rounds} of fixing the cells the model "
-            "was surest of (those the rules allow) as givens and thinking on, when no view or branch "
-            "verified: a puzzle with few givens has many solutions and the model wavers between "
-            "them until some are fixed. The rule checker accepts it.",
+            f"was surest of (those the rules allow) as givens and thinking on, when {tried} verified one: "
+            "a puzzle with few givens has many solutions and the model wavers between them until "
+            "some are fixed. The rule checker accepts it.",
             SUCCESS,
         )
     if result.commit_tried and result.status is not SolveStatus.VERIFIED:

@@ -7,7 +7,7 @@ passes arrive (the model slowed to 60 ms a pass); `<kind>.png` after the run wit
 middle pass, so it shows an answer still being refined (and `<kind>-beliefs.png`, the same pass
 with the model's top candidates per blank, where the tab draws them). A kind without a model is shown as it
 is (`<kind>.png`: the tab saying so). Then `sudoku-pencil-dark.png` (pencil marks, dark
-appearance) and `arc-minimum-<w>x<h>.png` (the ARC tab at the window's minimum size); with
+appearance), `sudoku-nearly-empty.png` (a grid of three givens, completed) and `arc-minimum-<w>x<h>.png` (the ARC tab at the window's minimum size); with
 `--learn S`, `arc-learned.png` (the first ARC sample learned for S seconds, then solved). Offscreen
 unless a display is set (e.g. under Xvfb).
 """
@@ -126,6 +126,12 @@ def shoot_extras(app: QApplication, window, out: Path) -> list[Path]:
             _settle(app)
             shots.append(_save(window, out, f"{sudoku.name}-pencil-dark"))
             apply_theme(app, "light")
+            # A nearly empty grid as a person might start one: completed by the commit step.
+            sudoku.paste_text("." * 20 + "7" + "." * 19 + "5" + "." * 19 + "3" + "." * 20)
+            if sudoku.solve():
+                _wait(app, lambda: not sudoku.runner.running, timeout_ms=180000)
+                _settle(app)
+                shots.append(_save(window, out, f"{sudoku.name}-nearly-empty"))
     # The tab with a test input beside its answer (the ARC tab), found by what it has, not its name.
     arc = next((p for p in window.panels.values() if hasattr(p, "test_view")), None)
     if arc is not None:

@@ -131,3 +131,18 @@ def test_result_text_names_the_exploring_branch_that_found_the_answer():
     assert "Noisy branches of the model's own state found no verified answer either." in text
     voted = SolveResult(SolveStatus.UNVERIFIED, passes=5, explored=True, branch=2)
     assert "branch 2's" in describe_result(voted)[0]
+
+
+def test_result_text_says_how_the_commit_step_completed_the_grid_and_what_came_before():
+    from gui.result_text import SUCCESS, WARNING, describe_result
+    from solver.result import SolveResult, SolveStatus
+
+    found = SolveResult(SolveStatus.VERIFIED, passes=46, retried=True, commit_tried=True, committed=4)
+    text, level = describe_result(found)
+    assert level == SUCCESS and "after 46 passes, completed over 4 rounds" in text
+    assert "when no other view had verified one" in text and "branch" not in text
+    explored = SolveResult(SolveStatus.VERIFIED, passes=46, retried=True, explored=True, commit_tried=True, committed=1)
+    assert "over 1 round of" in describe_result(explored)[0] and "no view or branch had" in describe_result(explored)[0]
+    missed = SolveResult(SolveStatus.NO_ANSWER, passes=32, reason="3 empty cells", retried=True, commit_tried=True)
+    text, level = describe_result(missed)
+    assert level == WARNING and text.endswith("Fixing the model's surest cells as givens, round by round, ended without one too.")
