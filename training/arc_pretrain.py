@@ -19,7 +19,18 @@ The run folder holds checkpoint.pt (plain data: weights, optimiser, random state
 dicts; written atomically every --checkpoint-minutes and at the end, on SIGINT/SIGTERM too),
 metrics.csv (one row per evaluation) and config.json. ``--resume`` continues exactly where the
 checkpoint stopped. `training.learn --init RUN/checkpoint.pt` starts a new task from it, every
-view's embedding set to the mean of the pretrained ones.
+view's embedding set to the mean of the pretrained ones (at the checkpoint's own sizes).
+
+For a person with a GPU, the same recipe wider and deeper, one command (one GPU; this module has
+no DDP; the paper's run, attention over a fixed 30x30 canvas on 4 H100s for ~3 days, differs from
+it in mixer and canvas):
+
+    python -m training.arc_pretrain --run-dir runs/arc-gpu --device cuda --precision bf16 \
+        --hidden-size 256 --L-layers 2 --H-cycles 3 --L-cycles 6 --sup-steps 16 --batch-size 512 \
+        --views 16 --hours 24
+
+Neither its time nor its accuracy has been measured (no GPU here); its settings are smoke-tested
+on the CPU at toy size (tests/training/test_arc_pretrain.py).
 """
 
 from __future__ import annotations
@@ -89,6 +100,10 @@ class PretrainConfig:
             raise ValueError(f"--max-side must be 2..30, not {self.max_side}")
         if self.eval_minutes <= 0 or self.checkpoint_minutes <= 0:
             raise ValueError("--eval-minutes and --checkpoint-minutes must be positive")
+        if self.hidden_size < 4 or self.hidden_size % 2:
+            raise ValueError(f"--hidden-size must be an even number >= 4, not {self.hidden_size}")
+        if min(self.L_layers, self.H_cycles, self.L_cycles) < 1:
+            raise ValueError("--L-layers, --H-cycles and --L-cycles must be at least 1")
 
     @staticmethod
     def from_dict(data: dict) -> PretrainConfig:
@@ -394,6 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solutions", default=d.solutions, help="its solutions file (test outputs), or '' for none")
     p.add_argument("--views", type=int, default=d.views, help="views per task, each its own embedding (default %(default)s)")
     p.add_argument("--batch-size", type=int, default=d.batch_size, help="rows per episode (default %(default)s)")
+    p.add_argument("--hidden-size", type=int, default=d.hidden_size, help="network width D (default %(default)s)")
+    p.add_argument("--L-layers", type=int, default=d.L_layers, help="blocks in the network (default %(default)s)")
+    p.add_argument("--H-cycles", type=int, default=d.H_cycles, help="T: answer updates a pass (default %(default)s)")
+    p.add_argument("--L-cycles", type=int, default=d.L_cycles, help="n: thought updates per answer update (default %(default)s)")
+    p.add_argument("--sup-steps", type=int, default=d.sup_steps,
+                   help="supervision steps an episode, and the learned models' pass cap (default %(default)s)")
     p.add_argument("--lr", type=float, default=d.lr, help="learning rate after warm-up (default %(default)s)")
     p.add_argument("--embedding-lr", type=float, default=d.embedding_lr, help="embeddings' learning rate (default %(default)s)")
     p.add_argument("--max-side", type=int, default=d.max_side, help="leave out tasks whose canvas is larger (default %(default)s)")
@@ -412,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.hours <= 0:
         build_parser().error("--hours must be positive")
     cfg = PretrainConfig(challenges=args.challenges, solutions=args.solutions, views=args.views,
+                         hidden_size=args.hidden_size, L_layers=args.L_layers, H_cycles=args.H_cycles,
+                         L_cycles=args.L_cycles, sup_steps=args.sup_steps,
                          batch_size=args.batch_size, lr=args.lr, embedding_lr=args.embedding_lr,
                          max_side=args.max_side, eval_minutes=args.eval_minutes,
                          checkpoint_minutes=args.checkpoint_minutes, precision=args.precision,

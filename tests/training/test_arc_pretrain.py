@@ -111,3 +111,32 @@ def test_bad_runs_and_files_get_clear_errors(arc_files, tmp_path):
     (tmp_path / "bad.json").write_text("[1, 2]")
     with pytest.raises(ValueError, match=r"bad\.json"):
         Pretrainer(tiny(arc_files, challenges=str(tmp_path / "bad.json")))
+
+
+GPU_RECIPE = ["--device", "cuda", "--precision", "bf16", "--hidden-size", "256", "--L-layers", "2",
+              "--H-cycles", "3", "--L-cycles", "6", "--sup-steps", "16", "--batch-size", "512",
+              "--views", "16", "--hours", "24"]
+
+
+def test_the_gpu_recipe_trains_at_toy_size_on_the_cpu_and_asks_plainly_for_cuda(arc_files, tmp_path, caplog):
+    """The module docstring's GPU command, with only sizes, time and device cut down: its flags
+    reach the network and the checkpoint; without CUDA, `--device cuda` is a plain error."""
+    from training import arc_pretrain
+
+    doc = " ".join(arc_pretrain.__doc__.replace("\\", " ").split())
+    for flag, value in zip(GPU_RECIPE[::2], GPU_RECIPE[1::2], strict=True):
+        assert f"{flag} {value}" in doc, flag
+    files = ["--challenges", str(arc_files[0]), "--solutions", str(arc_files[1])]
+    toy = {"--device": "cpu", "--precision": "fp32", "--hidden-size": "8", "--batch-size": "4", "--views": "2",
+           "--sup-steps": "2", "--L-cycles": "1", "--hours": "0.0003"}
+    flags = list(GPU_RECIPE)
+    for i in range(0, len(flags), 2):
+        flags[i + 1] = toy.get(flags[i], flags[i + 1])
+    run_dir = tmp_path / "gpu-toy"
+    assert arc_pretrain.main(["--run-dir", str(run_dir), *files, *flags]) == 0
+    state = read_pretrain_state(run_dir / "checkpoint.pt")
+    assert state["model_config"]["hidden_size"] == 8 and state["model_config"]["H_cycles"] == 3
+    assert state["pretrain_config"]["sup_steps"] == 2 and state["step"] > 0
+    if not torch.cuda.is_available():
+        assert arc_pretrain.main(["--run-dir", str(tmp_path / "gpu"), *files, *GPU_RECIPE]) == 1
+        assert "no CUDA device" in caplog.text
