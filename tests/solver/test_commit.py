@@ -153,9 +153,33 @@ class NoCommit(SudokuKind):
 
 
 def test_a_kind_without_the_step_starts_no_commit_stage():
-    loop = HaltingLoop(wavering(), NoCommit(), ones, max_passes=2)
-    events = list(solve(loop, [Sudoku(np.zeros(81, np.int8))], SolveSettings(retry_tta=0, explore=0)))
-    assert not [e for e in events if getattr(e, "stage", None) is Stage.COMMIT]
+    settings = SolveSettings(retry_tta=0, explore=0, commit=16)
+    for kind, starts in ((NoCommit(), False), (SudokuKind(), True)):
+        loop = HaltingLoop(wavering(), kind, ones, max_passes=2)
+        events = list(solve(loop, [Sudoku(np.zeros(81, np.int8))], settings))
+        assert bool([e for e in events if getattr(e, "stage", None) is Stage.COMMIT]) is starts
+
+
+def blank_answers(tokens, y, z):
+    """A fake model that leaves every cell blank: nothing for the commit step to fix."""
+    blank = SUDOKU_CODEC.encode_puzzle(np.zeros(81, np.int8))
+    logits = np.full((*tokens.shape, 11), -4.0, np.float32)
+    np.put_along_axis(logits, np.broadcast_to(blank, tokens.shape)[..., None].astype(np.int64), 4.0, -1)
+    return StepOutput(y, z, logits, np.full(len(tokens), 3.0, np.float32))
+
+
+def test_the_fallback_model_has_its_own_commit_stage():
+    """trm-solve --int8: what the first model leaves unverified, commit included, goes to the
+    fp32 model, whose own commit rounds complete it."""
+    first = HaltingLoop(blank_answers, SudokuKind(), ones, max_passes=2)
+    fallback = HaltingLoop(wavering(), SudokuKind(), ones, max_passes=2)
+    givens = np.zeros(81, np.int8)
+    givens[40] = FULL[40]
+    events = list(solve(first, [Sudoku(givens)], SolveSettings(retry_tta=0, explore=0, commit=16), fallback=fallback))
+    stages = [e.stage for e in events if isinstance(e, StageStarted)]
+    assert Stage.COMMIT not in stages and stages[-1] is Stage.FALLBACK_COMMIT
+    result = next(e for e in events if isinstance(e, Solved)).result
+    assert result.solved and result.fell_back and result.committed == 5
 
 
 @pytest.mark.parametrize("name", ["commit", "commit_cells", "commit_passes"])
