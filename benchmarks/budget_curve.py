@@ -5,7 +5,8 @@
 Each configuration solves the same puzzles through the app's own pipeline (solver/solve.py,
 onnxruntime on this machine) with one setting moved: no second chance at all, the symmetric
 views (`retry_tta`), noisy exploration (`explore` branches of `explore_passes` passes), or both,
-in either split of the budget. Only puzzles still unverified pay for a second chance, so the
+in either split of the budget, and the rounds of fixing the model's surest cells (`commit`, kinds
+that have the step), up to trm-solve's defaults (all three). Only puzzles still unverified pay for a second chance, so the
 extra work is measured, not assumed: "work" counts every pass of every view and branch, and the
 wall time is this process's, the same run for every row. Rows are sorted by work.
 
@@ -39,6 +40,7 @@ class Config:
     retry_tta: int
     explore: int
     explore_passes: int = 16
+    commit: int = 0  # rounds of fixing the surest cells (solver/commit.py; Sudoku)
 
 
 CONFIGS = {c.name: c for c in (
@@ -49,6 +51,8 @@ CONFIGS = {c.name: c for c in (
     Config("views-4+explore-8", 4, 8),
     Config("views-4+explore-16", 4, 16),
     Config("views-7+explore-16x32", 7, 16, 32),
+    Config("views-4+commit-16", 4, 0, commit=16),
+    Config("trm-solve-defaults", 4, 8, commit=16),  # views, then branches, then commit rounds
 )}
 
 
@@ -89,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         c = CONFIGS[name]
         settings = SolveSettings(retry_tta=c.retry_tta if kind.has_rules else 0, explore=c.explore,
-                                 explore_passes=c.explore_passes, noise=noise)
+                                 explore_passes=c.explore_passes, noise=noise, commit=c.commit)
         rng = np.random.default_rng(0)
         start = time.perf_counter()
         done = []
@@ -99,11 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - start
         n = max(1, len(done))
         rows.append((name, 100.0 * sum(r.solved for r in done) / n, sum(r.passes for r in done) / n,
-                     sum(r.work for r in done) / n, wall / n, sum(r.branch > 0 and r.solved for r in done)))
+                     sum(r.work for r in done) / n, wall / n, sum(r.branch > 0 and r.solved for r in done),
+                     sum(r.committed > 0 and r.solved for r in done)))
         print(f"  {name}: done in {wall:.0f} s", flush=True)
-    print(f"\n{'configuration':<24} {'verified %':>10} {'passes':>8} {'work':>8} {'s/puzzle':>9} {'by branch':>10}")
-    for name, pct, passes, work, sec, branch in sorted(rows, key=lambda r: r[3]):
-        print(f"{name:<24} {pct:>10.1f} {passes:>8.2f} {work:>8.2f} {sec:>9.3f} {branch:>10}")
+    print(f"\n{'configuration':<24} {'verified %':>10} {'passes':>8} {'work':>8} {'s/puzzle':>9} {'by branch':>10} "
+          f"{'by commit':>10}")
+    for name, pct, passes, work, sec, branch, committed in sorted(rows, key=lambda r: r[3]):
+        print(f"{name:<24} {pct:>10.1f} {passes:>8.2f} {work:>8.2f} {sec:>9.3f} {branch:>10} {committed:>10}")
     return 0
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from solver.kinds.sudoku import format_sudoku, parse_sudoku
 from tests.gui.helpers import PUZZLE, make_window
+from tests.solver.kinds.sudoku.test_real_files import LAYOUTS
 
 
 def test_typing_a_puzzle_with_keys(qtbot):
@@ -131,3 +133,21 @@ def test_generate_a_puzzle_off_the_ui_thread(qtbot):
         assert panel.generate_puzzle(Grade.SINGLES, seed=3)
     qtbot.waitUntil(lambda: not panel.state.is_empty(), timeout=2000)
     assert count_solutions(panel.state.givens) == 1
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_the_windows_open_reads_every_layout_trm_solve_reads(qtbot, tmp_path, layout):
+    """Issue #21's layouts through File → Open: the same puzzles, givens and count as the reader."""
+    name, content, expected = LAYOUTS[layout]
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-8"))
+    window = make_window(qtbot)
+    assert window.open_path(path), layout
+    panel = window.panels["sudoku"]
+    assert len(panel.records) == len(expected)
+    shown = []
+    for i in range(len(expected)):
+        shown.append(panel.copy_text().replace(".", "0"))
+        if i + 1 < len(expected):
+            panel.step_list(1)
+    assert shown == expected
