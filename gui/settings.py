@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from PySide6.QtCore import QSettings
 
 from solver.commit import COMMIT_ROUNDS
+from solver.explore import EXPLORE
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ class AppSettings:
     halt_threshold: float = 0.0  # 0 = the model's own threshold from its sidecar
     tta_k: int = 1  # test-time augmentation views voted over (1 = off)
     retry_tta: int = 4  # an unverified answer is tried again as this many other views (0 = off)
-    explore: int = 0  # then as this many noisy branches (0 = off until measured in the window; solver/explore.py)
+    explore: int = EXPLORE  # then as this many noisy branches (0 = off; solver/explore.py), as in trm-solve
     commit: int = COMMIT_ROUNDS  # then (Sudoku) this many rounds of fixing the surest cells (0 = off; solver/commit.py)
     force_cpu: bool = False
     animation_ms: int = 250  # delay between passes when the timeline plays

@@ -27,7 +27,7 @@ _wait_done = wait_done
 def test_solve_fills_a_stepping_timeline(qtbot):
     """Every pass reaches the timeline; stepping back shows an earlier pass on the board."""
     # Threshold 1.0: the untrained model never reaches it, so it runs to its cap of 8 passes.
-    window = make_window(qtbot, halt_threshold=1.0, models=TINY_SUDOKU, retry_tta=0, commit=0)
+    window = make_window(qtbot, halt_threshold=1.0, models=TINY_SUDOKU, retry_tta=0, commit=0, explore=0)
     panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     assert panel.solve()
@@ -52,7 +52,7 @@ def test_solve_fills_a_stepping_timeline(qtbot):
 
 def test_play_walks_through_the_passes(qtbot):
     """Play steps through every position and stops at the end."""
-    window = make_window(qtbot, halt_threshold=1.0, animation_ms=10, models=TINY_SUDOKU, retry_tta=0, commit=0)
+    window = make_window(qtbot, halt_threshold=1.0, animation_ms=10, models=TINY_SUDOKU, retry_tta=0, commit=0, explore=0)
     panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     panel.solve()
@@ -77,7 +77,7 @@ def test_uniqueness_check_warns_and_still_solves(qtbot):
 
 def test_cancel_stops_a_slow_solve(qtbot):
     """Cancel returns control at once and no more passes arrive."""
-    window = make_window(qtbot, halt_threshold=1.0, commit=0)
+    window = make_window(qtbot, halt_threshold=1.0, commit=0, explore=0)
     panel = window.panels["sudoku"]
 
     def slow(step):
@@ -103,7 +103,7 @@ def test_cancel_stops_a_slow_solve(qtbot):
 def test_keep_thinking_continues_past_the_halt(qtbot):
     """Keep thinking adds passes numbered on from the last one, and they go on from the last
     pass's carry (not from the initial one), on the same puzzle."""
-    window = make_window(qtbot, max_passes=2, halt_threshold=1.0, retry_tta=0, commit=0)
+    window = make_window(qtbot, max_passes=2, halt_threshold=1.0, retry_tta=0, commit=0, explore=0)
     panel = window.panels["sudoku"]
     calls: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # tokens, y in, y out
 
@@ -135,7 +135,7 @@ def test_the_halting_threshold_stops_arc_and_not_a_sudoku(qtbot, threshold):
     """What the Preferences tooltip says: a Sudoku ignores the threshold (the tiny model's answer
     never verifies, so it runs to the cap); an ARC answer stops at it."""
     window = make_window(qtbot, models={**TINY_SUDOKU, "arc": TINY["arc"]}, halt_threshold=threshold,
-                         max_passes=3, retry_tta=0, commit=0)
+                         max_passes=3, retry_tta=0, commit=0, explore=0)
     assert "ARC answer stops" in SettingsDialog(window.settings, []).threshold.toolTip()
     sudoku = window.panels["sudoku"]
     sudoku.paste_text(PUZZLE)
@@ -156,7 +156,7 @@ def test_event_loop_stays_responsive_while_solving(qtbot):
     paint or handler may take 50 ms) must stay under 50 ms every time, and the wall-clock gap
     under 50 ms for 95% of ticks (CI machines run other jobs, so a rare descheduling is not ours).
     """
-    window = make_window(qtbot, halt_threshold=1.0, models=TINY_SUDOKU, retry_tta=0, commit=0)
+    window = make_window(qtbot, halt_threshold=1.0, models=TINY_SUDOKU, retry_tta=0, commit=0, explore=0)
     panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     # Warm up: load onnxruntime and the session once (a one-off import, not a pass).
@@ -200,7 +200,7 @@ def test_event_loop_stays_responsive_while_solving(qtbot):
 def test_maze_solve_draws_the_path_overlay(qtbot):
     """The last pass's path is painted over the maze: in blue on the path's floor cells, and
     nowhere on the floor cells off it (the shipped model's 9x9 answer need not verify)."""
-    window = make_window(qtbot, retry_tta=0, commit=0)
+    window = make_window(qtbot, retry_tta=0, commit=0, explore=0)
     panel = window.panels["maze"]
     panel.new_maze(9, seed=1)
     qtbot.waitUntil(lambda: not panel.generator.running, timeout=10000)
@@ -232,7 +232,7 @@ def test_tta_votes_over_views(qtbot):
     View 0 (the puzzle as given) is made to answer one digit everywhere; the shipped model's
     other two views solve the puzzle, so only a vote over the views gives a verified answer.
     """
-    window = make_window(qtbot, tta_k=3, max_passes=4, retry_tta=0, commit=0)
+    window = make_window(qtbot, tta_k=3, max_passes=4, retry_tta=0, commit=0, explore=0)
     panel = window.panels["sudoku"]
     batches: list[int] = []
 
@@ -261,7 +261,7 @@ def test_tta_votes_over_views(qtbot):
 def test_an_unverified_answer_is_retried_over_other_views(qtbot):
     """The untrained model verifies nothing: the panel says it is trying other views, then that
     they failed too; the other views' passes are part of the run and of the timeline."""
-    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=2, halt_threshold=1.0, retry_tta=2, commit=0)
+    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=2, halt_threshold=1.0, retry_tta=2, commit=0, explore=0)
     panel = window.panels["sudoku"]
     lines = []
     panel.runner.changed.connect(lambda run: lines.append(panel.result_label.text()))
@@ -288,7 +288,7 @@ def test_an_unverified_answer_is_retried_over_other_views(qtbot):
 
 
 def test_retry_off_runs_no_other_views(qtbot):
-    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=2, halt_threshold=1.0, retry_tta=0, commit=0)
+    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=2, halt_threshold=1.0, retry_tta=0, commit=0, explore=0)
     panel = window.panels["sudoku"]
     panel.paste_text(PUZZLE)
     panel.solve()
@@ -298,7 +298,7 @@ def test_retry_off_runs_no_other_views(qtbot):
 
 def test_cancel_during_the_retry_stops_it(qtbot):
     """A slow model: cancel while the other views think, and the model is not called again."""
-    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=8, halt_threshold=1.0, retry_tta=4, commit=0)
+    window = make_window(qtbot, models=TINY_SUDOKU, max_passes=8, halt_threshold=1.0, retry_tta=4, commit=0, explore=0)
     panel = window.panels["sudoku"]
     calls = []
 
@@ -343,7 +343,7 @@ def _change_by(window, panel, how: str) -> None:
 def test_no_result_of_an_old_puzzle_survives_a_change_of_puzzle(qtbot, how):
     """Solve, change the puzzle, then Keep thinking: once it "verified" the old answer over the
     new givens. Now the run is forgotten: no passes, no result line, Keep thinking disabled."""
-    window = make_window(qtbot, max_passes=2, halt_threshold=1.0, retry_tta=0, commit=0)
+    window = make_window(qtbot, max_passes=2, halt_threshold=1.0, retry_tta=0, commit=0, explore=0)
     panel = window.panels["sudoku"]
     panel.open_text(f"{PUZZLE}\n{OTHER}\n", "two.sdm")
     panel.solve()

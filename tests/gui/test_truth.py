@@ -309,7 +309,7 @@ def test_a_nearly_empty_grid_is_completed_by_fixing_the_surest_cells_and_the_cou
 
 def test_inner_steps_mark_conflicts_exactly_as_passes_do(qtbot):
     """An inner step whose answer has two 8s in row 4 is marked there (once it showed them green)."""
-    window = make_window(qtbot, models={"sudoku": TINY["sudoku"]}, max_passes=2, halt_threshold=1.0, retry_tta=0)
+    window = make_window(qtbot, models={"sudoku": TINY["sudoku"]}, max_passes=2, halt_threshold=1.0, retry_tta=0, commit=0, explore=0)
     panel = window.panel_for("sudoku")
     panel.paste_text(PUZZLE)
     r4 = [27, 29]  # r4c1 and r4c3: blank in PUZZLE, in one row and one box
@@ -475,7 +475,7 @@ def test_no_result_ever_refers_to_a_puzzle_other_than_the_one_shown(qtbot, name,
 def test_passes_of_a_cancelled_run_already_queued_never_land_in_the_next_run(qtbot):
     """Solve, let passes queue up while the UI thread is busy, change the puzzle and solve the new
     one at once: the old run's queued passes must not join the new run."""
-    window = make_window(qtbot, halt_threshold=1.0, max_passes=8, retry_tta=0, commit=0)
+    window = make_window(qtbot, halt_threshold=1.0, max_passes=8, retry_tta=0, commit=0, explore=0)
     panel = window.panel_for("sudoku")
     assert window.open_path(SAMPLES / "sudoku" / "hard.sdm")
     panel.step_wrapper = _slow
