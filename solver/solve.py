@@ -132,8 +132,8 @@ def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], 
                rng: np.random.Generator, stage: Stage, seeds: Seeds,
                lasts: list[Pass | None]) -> Generator[Event, None, Outcome]:
     """Step 1; returns the results and the carry of each puzzle's own view (view 0), adds
-    every view's end state to `seeds` and sets `lasts` to each puzzle's own view's last pass."""
-    carries: list[Carry | None] = [None] * len(puzzles)
+    every view's end state to `seeds` and sets `lasts` to each puzzle's own view's last pass
+    (whose carry is the one returned)."""
     if tta > 1:
         plan = TtaPlan.build(loop.kind, puzzles, tta, rng)
         yield StageStarted(stage, tuple(index), tta)
@@ -144,24 +144,26 @@ def _first_try(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], 
             if p.halted:
                 last.append(p)
                 if v == 0:
-                    carries[i] = p.carry
                     lasts[i] = p
                 if p.carry is not None:
                     seeds[i].append(Seed(plan.variants[p.index], p.carry, None if v == 0 else plan.maps[i][v]))
         for s in seeds:  # view 0 (the puzzle as entered) first
             s.sort(key=lambda seed: seed.augmentation is not None)
-        return plan.vote(last), carries
+        return plan.vote(last), _carries(lasts)
     yield StageStarted(stage, tuple(index), 1)
     final: dict[int, Pass] = {}
     for p in loop.run(puzzles):
         yield PassMade(stage, index[p.index], 0, p, puzzles[p.index])
         if p.halted:
             final[p.index] = p
-            carries[p.index] = p.carry
             lasts[p.index] = p
             if p.carry is not None:
                 seeds[p.index].append(Seed(puzzles[p.index], p.carry))
-    return [final[i].result() for i in range(len(puzzles))], carries
+    return [final[i].result() for i in range(len(puzzles))], _carries(lasts)
+
+
+def _carries(lasts: Sequence[Pass | None]) -> list[Carry | None]:
+    return [p.carry if p is not None else None for p in lasts]
 
 
 def _with_views(loop: HaltingLoop, puzzles: Sequence[Any], index: Sequence[int], settings: SolveSettings,
