@@ -42,7 +42,8 @@ def main() -> int:
     p.add_argument("--tasks", type=int, default=40, help="tasks in the random subset")
     p.add_argument("--seed", type=int, default=0, help="seed of the subset")
     p.add_argument("--seconds", type=float, default=60.0, help="learning budget a task")
-    p.add_argument("--init", default="", help="learn from this checkpoint instead of from scratch")
+    p.add_argument("--init", default="", help="learn from this checkpoint (e.g. assets/models/arc.init.pt) "
+                                              "instead of from scratch")
     p.add_argument("--threads", type=int, default=1, help="the learner's torch threads")
     p.add_argument("--extra", default="", help="more training.learn flags, space-separated")
     p.add_argument("--json", type=Path, help="write every task's outcome here")
@@ -56,9 +57,8 @@ def main() -> int:
     pick = np.random.default_rng(args.seed).choice(len(tasks), size=min(args.tasks, len(tasks)), replace=False)
     chosen = [tasks[i] for i in sorted(int(i) for i in pick)]
     print(f"# {args.split}: {len(chosen)} tasks, seed {args.seed}: {' '.join(t.name for t in chosen)}")
-    extra = ["--threads", str(args.threads), *args.extra.split()]
-    if args.init:
-        extra += ["--init", args.init]
+    # No --init: from scratch, said explicitly (the learner's own default is the shipped model).
+    extra = ["--threads", str(args.threads), "--init", args.init or "none", *args.extra.split()]
     workdir = Path("/tmp") / f"arc-learning-{int(time.time())}"
     outcomes: list[TaskOutcome] = []
     started = time.perf_counter()

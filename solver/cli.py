@@ -459,8 +459,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --learn-seconds: attempts per test input (default 2)")
     parser.add_argument("--learn-threads", type=int, default=0, metavar="N",
                         help="with --learn-seconds: the learner's torch threads (default 0: all cores)")
-    parser.add_argument("--learn-init", type=Path, metavar="CKPT",
-                        help="with --learn-seconds: start learning from this checkpoint instead of from scratch")
+    parser.add_argument("--learn-init", metavar="CKPT|none",
+                        help="with --learn-seconds: start learning from this checkpoint; 'none': from "
+                             "scratch (default: the pretrained ARC model this installation ships, "
+                             "assets/models/arc.init.pt)")
     parser.add_argument("--learn-dir", type=Path, metavar="DIR",
                         help="with --learn-seconds: keep each task's learned model here (default: a "
                              "temporary folder, removed at the end)")

@@ -196,6 +196,9 @@ def summary_line(outcomes: Sequence[TaskOutcome], seconds: float, attempts: int 
             f"mean {mean:.1f} s a task ({seconds:.0f} s in all)")
     if steps:
         line += f", {min(steps)}-{max(steps)} optimiser steps a task"
+    starts = {Path(o.learn["init"]).name if o.learn.get("init") else "scratch" for o in outcomes if o.learn}
+    if starts:
+        line += ", from " + " and ".join(sorted(starts))
     scores = [o.score for o in outcomes if o.score is not None]
     if scores:
         line += (f"; score {100 * sum(scores) / len(scores):.1f}% pass@{attempts} over {len(scores)} tasks with "

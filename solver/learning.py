@@ -7,6 +7,11 @@ and cancels it (SIGTERM, then a kill) without ever importing torch. Without torc
 `learning_available()` says why and `LearningProcess.start` raises `LearningUnavailable` (an
 ImportError) with the install line.
 
+A frozen app (PyInstaller) has no interpreter to start a module with: its learner is the learning
+add-on, a second PyInstaller folder with CPU torch (packaging/README.md, ``build.py --flavour
+learn``) unpacked into the app's folder as ``learn/``; `learner_command` starts its ``trm-learn``,
+which speaks the same protocol.
+
     process = LearningProcess.start(task_file, out_dir, seconds=60)
     for event in process.events():          # blocks per line; "done", "error" or "cancelled" ends it
         ...
@@ -28,6 +33,7 @@ from typing import Any
 PROTOCOL = 1  # the version training.learn writes in its "start" event
 INSTALL_HINT = "pip install 'trm-puzzles[train]'  (from a source checkout: pip install -e '.[train]')"
 FINAL_EVENTS = ("done", "error", "cancelled")
+LEARN_FOLDER = "learn"  # a frozen app's learning add-on, unpacked beside its executables
 
 
 class LearningUnavailable(ImportError):
@@ -41,8 +47,13 @@ def learning_available() -> tuple[bool, str]:
     A frozen build (PyInstaller) has no interpreter to start a module with.
     """
     if getattr(sys, "frozen", False):
-        return False, ("this build of trm-puzzles has no learning; install trm-puzzles with Python "
-                       f"and the train extra to learn ARC tasks: {INSTALL_HINT}")
+        if frozen_learner().is_file():
+            return True, ""
+        return False, ("this build of trm-puzzles has no learning. To learn ARC tasks, unpack the "
+                       "learning add-on (trm-puzzles-<version>-<system>-learn.tar.xz, from where this "
+                       f"build came) into {Path(sys.executable).parent}, so that it holds "
+                       f"{LEARN_FOLDER}/{frozen_learner().name}; or install trm-puzzles with Python "
+                       f"and the train extra: {INSTALL_HINT}")
     for module in ("torch", "training", "onnx"):
         if importlib.util.find_spec(module) is None:
             return False, f"learning an ARC task needs {module}, which is not installed: {INSTALL_HINT}"
@@ -81,10 +92,17 @@ class LearnEvent:
         return LearnEvent(data["event"], data)
 
 
+def frozen_learner() -> Path:
+    """Where a frozen app's learning add-on keeps its executable: ``learn/trm-learn`` beside the
+    app's own executables (the add-on is a PyInstaller folder of its own, with CPU torch)."""
+    name = "trm-learn.exe" if sys.platform == "win32" else "trm-learn"
+    return Path(sys.executable).resolve().parent / LEARN_FOLDER / name
+
+
 def learner_command(task_file: Path, out_dir: Path, seconds: float, task_id: str | None = None,
                     extra: Sequence[str] = ()) -> list[str]:
-    command = [sys.executable, "-m", "training.learn", str(task_file), "--out", str(out_dir),
-               "--seconds", f"{seconds:g}"]
+    program = [str(frozen_learner())] if getattr(sys, "frozen", False) else [sys.executable, "-m", "training.learn"]
+    command = [*program, str(task_file), "--out", str(out_dir), "--seconds", f"{seconds:g}"]
     if task_id:
         command += ["--task", task_id]
     return command + list(extra)

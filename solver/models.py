@@ -34,6 +34,16 @@ def shipped_model(kind: str, int8: bool = False) -> Path | None:
     return path if path.is_file() else None
 
 
+LEARN_INIT = "arc.init.pt"  # the pretrained ARC weights test-time learning starts from (torch, data only)
+
+
+def shipped_learn_init() -> Path | None:
+    """The pretrained ARC model learning starts from, if this installation has it. The app never
+    opens it (it is torch's format); it only names it to the learner."""
+    path = models_dir() / LEARN_INIT
+    return path if path.is_file() else None
+
+
 def default_model(kind: str, int8: bool = False) -> Path:
     """The shipped model for `kind`; ValueError saying where it looked and what to do."""
     path = shipped_model(kind, int8)

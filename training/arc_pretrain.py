@@ -52,7 +52,7 @@ from solver.kinds.arc import ArcCodec, ArcTask, parse_arc_challenges
 from solver.kinds.arc.views import LearnedView
 from training.checkpoint import read_state, write_state
 from training.device import choose_device
-from training.learn import ARC_VOCAB, LearnConfig
+from training.learn import ARC_VOCAB, INIT_FORMAT, LearnConfig
 from training.losses import act_loss
 from training.model import ModelConfig, TinyRecursiveModel
 from training.provenance import REPO, relative_path
@@ -316,6 +316,30 @@ class Pretrainer:
         self.step, self.episodes, self.seconds = int(state["step"]), int(state["episodes"]), float(state["seconds"])
 
 
+def ship_init(checkpoint: Path, out: Path) -> dict:
+    """Write what test-time learning starts from, `out` (torch) and `out`.json (its card, plain
+    JSON the app can read without torch), from a pretraining checkpoint; return the card.
+
+    Only the network and the mean of the task embeddings go in: `training.learn --init` sets
+    every view of a new task to that mean, so the 400 x 8 embeddings (and the optimiser) would
+    be dead weight in an installer (2.6 MB of 2.7 MB).
+    """
+    state = read_pretrain_state(checkpoint)
+    weights = dict(state["model"])
+    embeddings = weights.get("puzzle_embedding.weight")
+    if embeddings is not None:
+        weights["puzzle_embedding.weight"] = embeddings.float().mean(0, keepdim=True)  # (1, prefix*D)
+    card = {
+        "format": INIT_FORMAT, "version": 1, "step": int(state["step"]), "episodes": int(state["episodes"]),
+        "train_seconds": round(float(state["seconds"]), 1), "tasks": len(state["tasks"]),
+        "pretrain_config": state["pretrain_config"], "model_config": state["model_config"],
+        "source": relative_path(str(checkpoint), REPO), "written": time.strftime("%Y-%m-%d"),
+    }
+    write_state({**card, "model": weights}, out)
+    out.with_name(out.name + ".json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    return card
+
+
 def portable(config: dict) -> dict:
     """The config with data paths relative to the repository (no absolute path in a checkpoint)."""
     return {k: (relative_path(v, REPO) if k in ("challenges", "solutions") and v else v) for k, v in config.items()}
@@ -403,6 +427,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training.arc_pretrain",
                                 description="Pretrain an ARC TRM on many tasks for test-time learning to start from.")
     p.add_argument("--run-dir", type=Path, required=True, help="folder for checkpoint.pt, metrics.csv, config.json")
+    p.add_argument("--ship-init", type=Path, metavar="OUT",
+                   help="train nothing: write the run's checkpoint as what learning starts from "
+                        "(assets/models/arc.init.pt and its .json card)")
     p.add_argument("--resume", action="store_true", help="continue the run in --run-dir exactly (its own config)")
     p.add_argument("--hours", type=float, default=1.0, help="training time of this session in hours (default %(default)s)")
     p.add_argument("--challenges", default=d.challenges, help="ARC challenges file (default: ARC-AGI-1 training)")
@@ -430,6 +457,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    if args.ship_init:
+        try:
+            card = ship_init(args.run_dir / "checkpoint.pt", args.ship_init)
+        except ValueError as err:
+            _LOGGER.error("%s", err)
+            return 1
+        _LOGGER.info("wrote %s: step %d, %.0f s of pretraining", args.ship_init, card["step"], card["train_seconds"])
+        return 0
     if args.hours <= 0:
         build_parser().error("--hours must be positive")
     cfg = PretrainConfig(challenges=args.challenges, solutions=args.solutions, views=args.views,

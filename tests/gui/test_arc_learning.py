@@ -34,7 +34,7 @@ def test_learn_then_solve_with_both_attempts_and_reuse(qtbot, tmp_path):
     assert bar.start()
     assert bar.running and not bar.button.isEnabled() and bar.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: not bar.running, timeout=120000)
-    assert "Learned:" in bar.status.text(), bar.status.text()
+    assert "Learned (from scratch):" in bar.status.text(), bar.status.text()  # TINY sizes: a model of its own
     assert bar.progress.value() == 1000 and len(bar.curve.points) >= 1
     assert panel.model_choice().origin == "learned" and panel.solve_button.isEnabled()
     assert window.model_label.text() == "Model: learned for this task"
@@ -93,7 +93,16 @@ def test_without_torch_the_tab_says_how_to_get_learning(qtbot, tmp_path, monkeyp
 @pytest.mark.parametrize("wrong", [[], [0, 2]])
 def test_done_text_names_the_demos(wrong):
     text = learning.LearnBar.done_text({"seconds": 60.2, "step": 300, "demos_wrong": wrong}, kept=False)
-    assert text.startswith("Learned: 60 s, 300 steps")
+    assert text.startswith("Learned (from scratch): 60 s, 300 steps")
     assert ("every demo right" in text) == (not wrong)
     if wrong:
         assert "demos 1, 3 still wrong" in text
+
+
+def test_the_status_names_where_learning_started():
+    shipped = str(ROOT / "assets" / "models" / "arc.init.pt")
+    assert learning.starting_point(shipped) == "from the pretrained ARC model"
+    assert learning.starting_point(None) == "from scratch"
+    assert learning.starting_point("/runs/x/learned.pt") == "from learned.pt"
+    text = learning.LearnBar.done_text({"seconds": 9, "step": 3, "demos_wrong": [], "init": shipped}, kept=True)
+    assert text.startswith("Using the model learned earlier for this task (from the pretrained ARC model): 9 s")

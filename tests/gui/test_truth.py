@@ -365,11 +365,11 @@ def test_arc_without_a_model_says_so_and_runs_nothing(qtbot):
     assert window.open_path(SAMPLES / "arc" / "mirror_left_right.json")
     assert window.choice("arc").path is None  # never the tiny test model
     assert not panel.solve_button.isEnabled()
-    assert not panel.model_note.isHidden() and "No trained ARC model is installed" in panel.model_note.text()
+    assert not panel.model_note.isHidden() and "No ARC model answers a task before it has learned it" in panel.model_note.text()
     assert "Solve is off" in panel.solve_button.toolTip()
     assert window.model_label.text() == "Model: none installed"
     assert not panel.solve() and not panel.runner.running and panel.run is None
-    assert "No trained ARC model is installed" in panel.banner.label.text()
+    assert "No ARC model answers a task before it has learned it" in panel.banner.label.text()
     assert "ARC: no model installed" in window.about_text()
     dialog = SettingsDialog(window.settings, [KindModel("arc", "ARC", None)])
     qtbot.addWidget(dialog)

@@ -10,8 +10,15 @@ import pytest
 import torch
 
 from solver.kinds.arc import ArcPair, ArcTask
-from training.arc_pretrain import PretrainConfig, Pretrainer, build_rows, read_pretrain_state, run
-from training.learn import LearnConfig, TaskLearner
+from training.arc_pretrain import (
+    PretrainConfig,
+    Pretrainer,
+    build_rows,
+    read_pretrain_state,
+    run,
+    ship_init,
+)
+from training.learn import LearnConfig, TaskLearner, load_init
 from training.task_views import canvas_side
 
 
@@ -140,3 +147,21 @@ def test_the_gpu_recipe_trains_at_toy_size_on_the_cpu_and_asks_plainly_for_cuda(
     if not torch.cuda.is_available():
         assert arc_pretrain.main(["--run-dir", str(tmp_path / "gpu"), *files, *GPU_RECIPE]) == 1
         assert "no CUDA device" in caplog.text
+
+
+def test_the_shipped_start_gives_a_new_task_exactly_what_the_checkpoint_gives(arc_files, tmp_path):
+    """`--ship-init` keeps the network and the mean embedding only; a task learned from it starts
+    from the very weights it would start from with the whole checkpoint."""
+    run(tiny(arc_files), tmp_path / "run", 600, resume=False, max_episodes=2)
+    card = ship_init(tmp_path / "run" / "checkpoint.pt", tmp_path / "arc.init.pt")
+    assert card["step"] == 4 and card["tasks"] == 3
+    assert json.loads((tmp_path / "arc.init.pt.json").read_text()) == card
+    cfg = LearnConfig(views=3)
+    whole = load_init(str(tmp_path / "run" / "checkpoint.pt"), 6, cfg).state_dict()
+    shipped = load_init(str(tmp_path / "arc.init.pt"), 6, cfg).state_dict()
+    assert whole.keys() == shipped.keys()
+    for name, value in whole.items():
+        assert torch.allclose(value, shipped[name], atol=1e-7), name
+    assert (tmp_path / "arc.init.pt").stat().st_size < (tmp_path / "run" / "checkpoint.pt").stat().st_size
+    with pytest.raises(ValueError, match="no such checkpoint"):
+        ship_init(tmp_path / "nothing.pt", tmp_path / "x.pt")

@@ -7,15 +7,25 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from solver.kinds.arc import ArcCodec, ArcPair, ArcTask
 from solver.kinds.arc.formats import format_arc_task
 from solver.learn_solve import solve_task_tests
 from solver.learning import LearnEvent, LearningProcess
-from training.learn import LearnConfig, learn, read_task
+from training.learn import (
+    LearnConfig,
+    build_parser,
+    config_from_args,
+    learn,
+    load_init,
+    read_task,
+    resolve_init,
+)
 from training.task_views import canvas_side, demo_rows
 
 
@@ -172,3 +182,34 @@ def test_trm_solve_writes_the_submission_layout(tmp_path):
         for entry in entries:
             assert set(entry) <= {"attempt_1", "attempt_2"} and "attempt_1" in entry
             assert all(isinstance(row, list) for row in entry["attempt_1"])
+
+
+SHIPPED_INIT = Path(__file__).resolve().parents[2] / "assets" / "models" / "arc.init.pt"
+
+
+def test_learning_starts_from_the_shipped_pretrained_model_unless_told_otherwise(tmp_path):
+    """The learner's default --init is the installation's pretrained ARC model; --init none and a
+    size of one's own learn from scratch; a named checkpoint with a size flag is refused."""
+    def init(*argv: str) -> str:
+        return config_from_args(build_parser().parse_args(["t.json", "--out", "o", *argv])).init
+
+    assert SHIPPED_INIT.is_file()
+    assert init() == str(SHIPPED_INIT)
+    assert init("--init", "shipped") == str(SHIPPED_INIT)
+    assert init("--init", "none") == ""
+    assert init("--hidden-size", "16") == ""  # a size of one's own: from scratch
+    assert init("--init", "x.pt") == "x.pt"
+    with pytest.raises(ValueError, match=r"--hidden-size, --T with --init x\.pt: a checkpoint brings its own sizes"):
+        resolve_init("x.pt", ["--hidden-size", "--T"])
+    bad = subprocess.run([sys.executable, "-m", "training.learn", "t.json", "--out", str(tmp_path / "o"),
+                          "--init", "x.pt", "--n", "2"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and "--n with --init x.pt" in json.loads(bad.stdout.splitlines()[-1])["message"]
+
+
+def test_the_shipped_start_holds_the_pretrained_network_and_its_card():
+    card = json.loads(SHIPPED_INIT.with_name("arc.init.pt.json").read_text())
+    state = torch.load(SHIPPED_INIT, map_location="cpu", weights_only=True)  # plain data only
+    assert card["format"] == state["format"] == "trm-puzzles-arc-init" and card["step"] == state["step"] > 0
+    assert state["model"]["puzzle_embedding.weight"].shape[0] == 1  # the mean of the task views
+    model = load_init(str(SHIPPED_INIT), 7, LearnConfig(views=8))
+    assert model.config.hidden_size == card["model_config"]["hidden_size"] and model.config.seq_len == 49

@@ -10,7 +10,6 @@ torch the bar says how to install learning, and the rest of the tab works as bef
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QProcess, QSize, QTimer, Signal
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from solver.kinds.arc import ArcTask, format_arc_task
 from solver.learning import LearnEvent, learner_command, learning_available
+from solver.models import LEARN_INIT
 
 DEFAULT_SECONDS = 60
 MODEL_FILE = "model.onnx"
@@ -234,7 +234,7 @@ class LearnBar(QWidget):
     def _event(self, event: LearnEvent) -> None:
         if event.kind == "start":
             self.status.setText(f"Learning {event.get('views')} views of {event.get('demos')} demos on a "
-                                f"{event.get('side')}×{event.get('side')} canvas…")
+                                f"{event.get('side')}×{event.get('side')} canvas, {starting_point(event.get('init'))}…")
         elif event.kind == "progress":
             seconds, budget = float(event.get("seconds", 0.0)), float(event.get("budget", 1.0) or 1.0)
             self.progress.setValue(int(1000 * min(1.0, seconds / budget)))
@@ -277,7 +277,8 @@ class LearnBar(QWidget):
 
     def _error(self, error) -> None:  # type: ignore[no-untyped-def]
         if error == QProcess.ProcessError.FailedToStart:
-            self.status.setText(f"Learning failed: could not start {sys.executable}")
+            program = self.process.program() if self.process is not None else "the learner"
+            self.status.setText(f"Learning failed: could not start {program}")
             self.process = None
             self.runningChanged.emit(False)
             self._update()
@@ -290,7 +291,8 @@ class LearnBar(QWidget):
         demos = ("every demo right" if not wrong else
                  f"demo{'s' if len(wrong) > 1 else ''} {', '.join(map(str, wrong))} still wrong (marked)")
         how = "Using the model learned earlier for this task" if kept else "Learned"
-        return (f"{how}: {done.get('seconds', 0):.0f} s, {done.get('step', 0)} steps, {demos}. "
+        return (f"{how} ({starting_point(done.get('init'))}): {done.get('seconds', 0):.0f} s, "
+                f"{done.get('step', 0)} steps, {demos}. "
                 "Solve now answers with it in each learned view and votes.")
 
     def _update(self) -> None:
@@ -299,6 +301,14 @@ class LearnBar(QWidget):
         self.button.setToolTip(self.why_not if not self.available else self.button.toolTip())
         self.seconds.setEnabled(not running)
         self.cancel_button.setEnabled(running)
+
+
+def starting_point(init: object) -> str:
+    """Where learning started, in words: the learner's "init" (a checkpoint path, or None)."""
+    if not init:
+        return "from scratch"
+    name = Path(str(init)).name
+    return "from the pretrained ARC model" if name == LEARN_INIT else f"from {name}"
 
 
 def default_cache_root() -> Path:

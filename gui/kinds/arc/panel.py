@@ -452,9 +452,10 @@ class ArcPanel(PuzzlePanel):
 
     def no_model_text(self) -> str:
         bar = getattr(self, "learn_bar", None)  # None while the base class builds the tab
-        learn = ("Press Learn this task to fit a model to this task's examples on this computer; "
+        learn = ("Press Learn this task to fit a model to this task's examples on this computer (it starts "
+                 "from the pretrained ARC network); "
                  if bar is None or bar.available else f"Learning is not available here ({bar.why_not}). ")
-        return ("No trained ARC model is installed (none ships yet), so Solve is off; the painting tools "
+        return ("No ARC model answers a task before it has learned it, so Solve is off; the painting tools "
                 f"work without one. {learn}or choose a model file in Preferences ▸ ARC model: "
                 "Solve then runs that file, named as your choice.")
 
