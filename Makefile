@@ -40,9 +40,13 @@ clean:
 
 # Installers (packaging/README.md): one-folder PyInstaller builds + tar.xz in dist/, each made in
 # its own environment (.venv-package-cpu / .venv-package-gpu), never in $(VENV), never with torch.
-.PHONY: package-gpu
+.PHONY: package-gpu package-learn
 package:
 	$(PYTHON) packaging/build.py --flavour cpu
 
 package-gpu:
 	$(PYTHON) packaging/build.py --flavour gpu
+
+# The learning add-on (CPU torch, its own folder): unpacks into the app's folder as learn/.
+package-learn:
+	$(PYTHON) packaging/build_learn.py

@@ -42,7 +42,8 @@ def run_frozen(bundle: Path, tmp_path: Path, *args: str) -> subprocess.Completed
 def test_frozen_self_test_solves(bundle: Path, tmp_path: Path) -> None:
     done = run_frozen(bundle, tmp_path, "--self-test")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "self-test: ok; model" in done.stdout
+    assert done.stdout.startswith("self-test: ok;") and "; model sudoku;" in done.stdout, done.stdout
+    assert "result verified" in done.stdout
 
 
 def test_frozen_crash_leaves_a_report_and_a_log(bundle: Path, tmp_path: Path) -> None:
@@ -63,3 +64,16 @@ def test_bundle_holds_no_torch_training_export_or_test_code(bundle: Path) -> Non
     done = subprocess.run([str(python), str(ROOT / "packaging" / "check_bundle.py"), str(bundle), "--flavour", "cpu"],
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_learning_add_on_learns_a_task_inside_the_frozen_app(bundle: Path) -> None:
+    """packaging/build_learn.py builds trm-learn (CPU torch) and fails unless it learns from scratch
+    and from its own arc.init.pt, and the frozen app's trm-solve learns a task through it."""
+    python = os.environ.get("TRM_PACKAGE_PYTHON", "python3")
+    torch_index = os.environ.get("TRM_TORCH_INDEX", "https://download.pytorch.org/whl/cpu")
+    done = subprocess.run([python, str(ROOT / "packaging" / "build_learn.py"), "--no-archive", "--startup-runs", "1",
+                           "--torch-index", torch_index, "--app", str(bundle)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=3600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "in the app: trm-solve: 1 tasks" in done.stderr and "from arc.init.pt" in done.stderr
+    assert not (bundle / "learn").exists()  # the test put it in and took it out again
