@@ -41,8 +41,8 @@ from solver.kinds.arc.formats import read_arc_document
 from solver.result import SolveResult
 
 ARC_NOTE = (
-    "TRM ARC models only know the tasks they were trained on: each task has its own learned "
-    "embedding, so a new task gets a guess at best."
+    "A TRM knows an ARC task only once it has learned it: Learn this task fits the pretrained network "
+    "to the demonstration pairs (each view its own embedding), then Solve answers in every view and votes."
 )
 
 
