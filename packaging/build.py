@@ -56,8 +56,9 @@ def project_version() -> str:
     return found.group(1)
 
 
-def ensure_venv(venv: Path, requirements: Path, python: str) -> Path:
-    """The build environment's Python, (re)installed when the requirements file changed."""
+def ensure_venv(venv: Path, requirements: Path, python: str, pip_args: tuple[str, ...] = ()) -> Path:
+    """The build environment's Python, (re)installed when the requirements file changed.
+    `pip_args` go to the install (e.g. an extra index)."""
     bin_python = venv / "bin" / "python"
     stamp = venv / ".requirements-sha256"
     digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
@@ -67,7 +68,7 @@ def ensure_venv(venv: Path, requirements: Path, python: str) -> Path:
     if not bin_python.exists():
         run([python, "-m", "venv", venv])
         run([bin_python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([bin_python, "-m", "pip", "install", "--quiet", "-r", requirements])
+    run([bin_python, "-m", "pip", "install", "--quiet", *pip_args, "-r", requirements])
     stamp.write_text(digest + "\n")
     return bin_python
 

@@ -36,30 +36,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from build import ROOT, folder_size, make_archive, project_version, run
+from build import ROOT, ensure_venv, folder_size, make_archive, project_version, run
 
 HERE = ROOT / "packaging"
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 log = logging.getLogger("build-learn")
-
-
-def ensure_learn_venv(venv: Path, python: str, torch_index: str) -> Path:
-    """The add-on's build environment (made once; remade when requirements-learn.txt changes)."""
-    import hashlib
-
-    requirements = HERE / "requirements-learn.txt"
-    bin_python = venv / "bin" / "python"
-    stamp = venv / ".requirements-sha256"
-    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
-    if bin_python.exists() and stamp.exists() and stamp.read_text().strip() == digest:
-        log.info("build environment %s is up to date", venv)
-        return bin_python
-    if not bin_python.exists():
-        run([python, "-m", "venv", venv])
-    index = ["--extra-index-url", torch_index] if torch_index else []
-    run([bin_python, "-m", "pip", "install", "--quiet", *index, "-r", requirements])
-    stamp.write_text(digest + "\n")
-    return bin_python
 
 
 def swap_task(seed: int = 0) -> dict:
@@ -175,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     version = project_version()
     report: dict[str, object] = {"flavour": "learn", "version": version, "platform": platform.platform()}
     started = time.perf_counter()
-    bin_python = ensure_learn_venv(args.venv, args.python, args.torch_index)
+    bin_python = ensure_venv(args.venv, HERE / "requirements-learn.txt", args.python,
+                             ("--extra-index-url", args.torch_index) if args.torch_index else ())
     report["environment_s"] = round(time.perf_counter() - started, 1)
     dist = args.dist / "learn" / "trm-puzzles"
     t0 = time.perf_counter()

@@ -8,8 +8,8 @@ and cancels it (SIGTERM, then a kill) without ever importing torch. Without torc
 ImportError) with the install line.
 
 A frozen app (PyInstaller) has no interpreter to start a module with: its learner is the learning
-add-on, a second PyInstaller folder with CPU torch (packaging/README.md, ``build.py --flavour
-learn``) unpacked into the app's folder as ``learn/``; `learner_command` starts its ``trm-learn``,
+add-on, a second PyInstaller folder with CPU torch (packaging/README.md,
+``packaging/build_learn.py``) unpacked into the app's folder as ``learn/``; `learner_command` starts its ``trm-learn``,
 which speaks the same protocol.
 
     process = LearningProcess.start(task_file, out_dir, seconds=60)

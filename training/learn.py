@@ -55,6 +55,7 @@ import torch
 from solver.kinds.arc import KIND as ARC_KIND
 from solver.kinds.arc import ArcCodec, ArcTask, parse_arc_challenges, parse_arc_task
 from solver.kinds.arc.views import LearnedView
+from solver.models import shipped_learn_init
 from training.act import TrainCarry, decide_halting, refill, rollout
 from training.device import choose_device
 from training.losses import act_loss
@@ -449,13 +450,6 @@ def build_parser() -> argparse.ArgumentParser:
 SIZE_FLAGS = {"hidden_size": "--hidden-size", "layers": "--layers", "T": "--T", "n": "--n"}
 
 
-def shipped_init() -> Path | None:
-    """The pretrained ARC model this installation ships, if it has one."""
-    from solver.models import shipped_learn_init
-
-    return shipped_learn_init()
-
-
 def resolve_init(value: str, sizes: list[str]) -> str:
     """The checkpoint --init means ("" for scratch). `sizes`: the size flags given.
 
@@ -465,7 +459,7 @@ def resolve_init(value: str, sizes: list[str]) -> str:
     if value == SHIPPED:
         if sizes:
             return ""
-        found = shipped_init()
+        found = shipped_learn_init()
         return str(found) if found is not None else ""
     if sizes:
         raise ValueError(f"{', '.join(sizes)} with --init {value}: a checkpoint brings its own sizes; "
